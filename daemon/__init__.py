@@ -1,0 +1,3 @@
+"""newswatch: a news-monitoring ingestion daemon (the service side)."""
+
+__version__ = "0.1.0"
