@@ -1,0 +1,75 @@
+"""TOML config -> validated, frozen settings; every problem names its key and line.
+
+Validation collects all problems before refusing, so an operator fixes a config in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    """How the daemon talks to the web: identity, limits, politeness and the private-address guard."""
+
+    user_agent: str = "newswatch/0.1 (+mailto:ops@example.org)"
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    allow_private_networks: bool = False
+    global_concurrency: int = 16
+    per_host_concurrency: int = 2
+    max_retry_after: float = 6 * 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    url: str
+    name: str = ""
+    regions: tuple[str, ...] = ()
+    interval_s: int = 900
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSettings:
+    url: str
+    secret: str | None = None
+    secret_env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRule:
+    """A watch rule: an article alerts when it matches every non-empty criterion."""
+
+    name: str
+    regions: tuple[str, ...] = ()      # region ids after resolution ("ML", "sahel", "western-africa")
+    keywords: tuple[str, ...] = ()     # any keyword (case-insensitive, whole words) in title or text
+    feeds: tuple[str, ...] = ()        # feed URLs
+    focus_only: bool = False           # regions must be focus regions of the article
+    on_update: bool = False            # fire again when an article's text is revised
+    webhook: WebhookSettings | None = None
+    command: tuple[str, ...] = ()      # argv run with the alert JSON on stdin
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerSettings:
+    tick_s: float = 30.0
+    jitter: float = 0.1                # +-10 % of the interval
+    max_backoff_s: int = 6 * 3600
+    disable_after_errors: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    storage_path: str = "newswatch.db"
+    http: HttpSettings = field(default_factory=HttpSettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    custom_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    feeds: tuple[FeedSettings, ...] = ()
+    alerts: tuple[AlertRule, ...] = ()
+    residue_rules_path: str | None = None   # extra residue patterns (TOML), besides the shipped ones
+    raw_retention_days: int = 30
+    workers: int = 0                        # extraction processes; 0 = one per core
+    source_path: str = ""
