@@ -62,5 +62,6 @@ class ExtractionError(NewswatchError):
         super().__init__(f"{url}: {reason}")
 
 
-class StoreError(NewswatchError):
-    """The store refused an operation (schema too new, corrupted row, locked too long)."""
+# The store's error lives with the store (storage never imports daemon); re-exported here so
+# callers find the whole family in one place.
+from storage.errors import StoreError  # noqa: E402,F401

@@ -1,0 +1,92 @@
+"""Tables, indexes and full-text search, applied as named migrations (sqlite-utils Migrations).
+
+A migration, once released, never changes: a new column or table is a new migration at the
+end of the list, so a store written by any earlier version upgrades in place.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("newswatch")
+
+
+@migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    db["feeds"].create({
+        "id": int, "url": str, "name": str, "title": str, "site_url": str, "region_hints": str,
+        "interval_s": int, "etag": str, "last_modified": str, "next_poll_at": str,
+        "last_polled_at": str, "last_status": str, "last_error": str, "consecutive_errors": int,
+        "disabled_reason": str, "in_config": int, "added_at": str,
+    }, pk="id", not_null={"url"}, defaults={"consecutive_errors": 0, "in_config": 1, "interval_s": 900})
+    db["feeds"].create_index(["url"], unique=True)
+    db["feeds"].create_index(["next_poll_at"])
+
+    db["articles"].create({
+        "id": int, "url": str, "feed_id": int, "guid": str, "title": str, "author": str,
+        "published_at": str, "fetched_at": str, "updated_at": str, "language": str, "site_name": str,
+        "source": str, "text": str, "word_count": int, "content_hash": str, "simhash": int,
+        "duplicate_of": int, "story_id": int, "revision": int,
+    }, pk="id", not_null={"url"}, defaults={"revision": 0},
+        foreign_keys=[("feed_id", "feeds", "id"), ("duplicate_of", "articles", "id")])
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["feed_id", "guid"])
+    db["articles"].create_index(["content_hash"])
+    db["articles"].create_index(["duplicate_of"])
+    db["articles"].create_index(["story_id"])
+    db["articles"].create_index(["published_at"])
+    db["articles"].create_index(["fetched_at"])
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+
+    db["regions"].create({"id": str, "name": str, "kind": str, "parent_id": str, "lat": float, "lon": float},
+                         pk="id")
+    db["regions"].create_index(["kind"])
+    db["article_regions"].create({
+        "article_id": int, "region_id": str, "kind": str, "mentions": int, "score": float, "focus": int,
+    }, pk=("article_id", "region_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("region_id", "regions", "id")])
+    db["article_regions"].create_index(["region_id", "focus"])
+
+    # Dedup and story lookups go through indexed bucket keys, never a scan of the archive.
+    db["article_fingerprints"].create({"article_id": int, "signature": bytes, "story_features": bytes},
+                                      pk="article_id", foreign_keys=[("article_id", "articles", "id")])
+    db["dedup_buckets"].create({"bucket_key": int, "article_id": int})
+    db["dedup_buckets"].create_index(["bucket_key"])
+    db["story_buckets"].create({"bucket_key": int, "article_id": int})
+    db["story_buckets"].create_index(["bucket_key"])
+
+    db["article_revisions"].create({
+        "id": int, "article_id": int, "at": str, "old_content_hash": str, "new_content_hash": str,
+        "changed_ratio": float, "old_word_count": int, "new_word_count": int,
+    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
+    db["article_revisions"].create_index(["article_id"])
+
+    db["raw_pages"].create({"article_id": int, "fetched_at": str, "url": str, "content_type": str,
+                            "body_gz": bytes}, pk="article_id")
+    db["raw_pages"].create_index(["fetched_at"])
+
+    db["fetches"].create({
+        "id": int, "feed_id": int, "url": str, "at": str, "status": str, "http_status": int, "ms": int,
+        "bytes": int, "new_entries": int, "error": str,
+    }, pk="id", foreign_keys=[("feed_id", "feeds", "id")])
+    db["fetches"].create_index(["feed_id", "at"])
+
+    db["skipped_entries"].create({
+        "id": int, "feed_id": int, "url": str, "guid": str, "reason": str, "detail": str,
+        "first_seen_at": str, "last_seen_at": str, "times": int,
+    }, pk="id", foreign_keys=[("feed_id", "feeds", "id")])
+    db["skipped_entries"].create_index(["feed_id", "url", "guid", "reason"], unique=True)
+    db["skipped_entries"].create_index(["reason"])
+
+    db["deliveries"].create({
+        "id": int, "rule": str, "article_id": int, "target": str, "status": str, "attempts": int,
+        "created_at": str, "next_attempt_at": str, "delivered_at": str, "last_error": str,
+    }, pk="id", defaults={"status": "pending", "attempts": 0},
+        foreign_keys=[("article_id", "articles", "id")])
+    db["deliveries"].create_index(["rule", "article_id", "target"], unique=True)
+    db["deliveries"].create_index(["status", "next_attempt_at"])
+
+
+def known_migration_names() -> set[str]:
+    return {m.name for m in migrations._migrations}

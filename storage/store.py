@@ -1,0 +1,441 @@
+"""The only code that reads or writes SQL.
+
+One Store owns one connection. The daemon hands it plain records and gets plain records back;
+every article is written in one transaction together with its tags, fingerprints and alerts,
+so a crash leaves an article stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlite_utils import Database
+
+from storage.errors import StoreError
+from storage.records import Article, Delivery, Feed, FetchLog, Region, Skip
+from storage.schema import known_migration_names, migrations
+
+_SIGNED = 1 << 63
+
+
+def to_signed64(value: int) -> int:
+    """SQLite integers are signed 64-bit; fingerprints are unsigned."""
+    return value - (1 << 64) if value >= _SIGNED else value
+
+
+def to_unsigned64(value: int) -> int:
+    return value + (1 << 64) if value < 0 else value
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Aware datetime -> ISO-8601 UTC text, the one time format in the store (sorts as text)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to the store; use timezone-aware UTC")
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPrint:
+    """What dedup and story lookups need of a stored article."""
+
+    article_id: int
+    story_id: int | None
+    content_hash: str
+    signature: bytes
+    story_features: bytes
+    published_at: datetime | None
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class KnownArticle:
+    id: int
+    content_hash: str
+    revision: int
+    duplicate_of: int | None
+    story_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    articles: int
+    originals: int
+    copies: int
+    stories: int
+    feeds: int
+    failing_feeds: int
+    disabled_feeds: int
+    skipped: int
+    deliveries_pending: int
+    deliveries_delivered: int
+    top_regions: tuple[tuple[str, str, int], ...]  # (id, name, articles with it as focus)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleExtras:
+    """Everything stored beside an article row in the same transaction."""
+
+    signature: bytes = b""
+    story_features: bytes = b""
+    dedup_keys: tuple[int, ...] = ()
+    story_keys: tuple[int, ...] = ()
+    region_rows: tuple[Region, ...] = ()     # regions the tags point at (cities are added lazily)
+    raw_html: bytes | None = None
+    content_type: str | None = None
+    alerts: tuple[tuple[str, str], ...] = ()  # (rule name, target) to put in the outbox
+
+
+class Store:
+    """The SQLite store: schema on open, one writer, records in and out."""
+
+    def __init__(self, db: Database, path: str) -> None:
+        self.db, self.path = db, path
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Store":
+        """Open (creating if needed) and migrate the store; refuse a store from a newer version."""
+        path = str(path)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            db = Database(conn)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA busy_timeout=30000")
+            applied = {m.name for m in migrations.applied(db)} if "_sqlite_migrations" in db.table_names() else set()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a usable SQLite database ({exc})") from exc
+        unknown = applied - known_migration_names()
+        if unknown:
+            raise StoreError(f"{path}: written by a newer newswatch (unknown migrations: "
+                             f"{', '.join(sorted(unknown))}); upgrade newswatch")
+        migrations.apply(db)
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception: all or nothing."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- regions ---------------------------------------------------------------------------
+
+    def sync_regions(self, regions: Iterable[Region]) -> int:
+        rows = [dataclasses.asdict(r) for r in regions]
+        with self.transaction():
+            self.db["regions"].upsert_all(rows, pk="id")
+        return len(rows)
+
+    # --- feeds -----------------------------------------------------------------------------
+
+    def sync_feeds(self, feeds: Sequence[Feed], now: datetime) -> None:
+        """Make the feeds table match the config: add new feeds (due now), update names, hints
+        and intervals, and stop polling feeds no longer in the config (their rows and articles stay)."""
+        urls = {f.url for f in feeds}
+        with self.transaction():
+            for feed in feeds:
+                existing = self.db.execute("SELECT id FROM feeds WHERE url = ?", [feed.url]).fetchone()
+                values = {"name": feed.name, "region_hints": json.dumps(list(feed.region_hints)),
+                          "interval_s": feed.interval_s, "in_config": 1}
+                if existing:
+                    self.db["feeds"].update(existing[0], values)
+                else:
+                    self.db["feeds"].insert({"url": feed.url, **values, "next_poll_at": iso(now),
+                                             "added_at": iso(now), "consecutive_errors": 0})
+            for feed_id, url in self.db.execute("SELECT id, url FROM feeds WHERE in_config = 1").fetchall():
+                if url not in urls:
+                    self.db["feeds"].update(feed_id, {"in_config": 0})
+
+    def feeds(self) -> list[Feed]:
+        return [self._feed(row) for row in self.db["feeds"].rows_where(order_by="id")]
+
+    def feed(self, feed_id: int) -> Feed:
+        return self._feed(self.db["feeds"].get(feed_id))
+
+    def feed_by_url(self, url: str) -> Feed | None:
+        rows = list(self.db["feeds"].rows_where("url = ?", [url]))
+        return self._feed(rows[0]) if rows else None
+
+    def due_feeds(self, now: datetime, limit: int | None = None) -> list[Feed]:
+        """Feeds in the config, not disabled, whose next poll time has come (earliest first)."""
+        rows = self.db["feeds"].rows_where(
+            "in_config = 1 AND disabled_reason IS NULL AND (next_poll_at IS NULL OR next_poll_at <= ?)",
+            [iso(now)], order_by="next_poll_at", limit=limit)
+        return [self._feed(row) for row in rows]
+
+    def next_due_at(self) -> datetime | None:
+        row = self.db.execute("SELECT min(next_poll_at) FROM feeds WHERE in_config = 1 "
+                              "AND disabled_reason IS NULL").fetchone()
+        return parse_iso(row[0]) if row else None
+
+    def record_poll(self, feed: Feed, log: FetchLog) -> None:
+        """Save a feed's new state and its fetch-history row together."""
+        assert feed.id is not None
+        with self.transaction():
+            self.db["feeds"].update(feed.id, {
+                "title": feed.title, "site_url": feed.site_url, "etag": feed.etag,
+                "last_modified": feed.last_modified, "next_poll_at": iso(feed.next_poll_at),
+                "last_polled_at": iso(feed.last_polled_at), "last_status": feed.last_status,
+                "last_error": feed.last_error, "consecutive_errors": feed.consecutive_errors,
+                "disabled_reason": feed.disabled_reason,
+            })
+            self.db["fetches"].insert({
+                "feed_id": log.feed_id, "url": log.url, "at": iso(log.at), "status": log.status,
+                "http_status": log.http_status, "ms": log.ms, "bytes": log.bytes,
+                "new_entries": log.new_entries, "error": log.error,
+            })
+
+    def set_feed_enabled(self, url: str, enabled: bool, reason: str = "disabled by operator",
+                         now: datetime | None = None) -> bool:
+        feed = self.feed_by_url(url)
+        if feed is None:
+            return False
+        values: dict[str, Any] = {"disabled_reason": None if enabled else reason}
+        if enabled:
+            values.update(consecutive_errors=0, next_poll_at=iso(now or datetime.now(timezone.utc)))
+        with self.transaction():
+            self.db["feeds"].update(feed.id, values)
+        return True
+
+    @staticmethod
+    def _feed(row: dict) -> Feed:
+        return Feed(
+            id=row["id"], url=row["url"], name=row["name"] or "", title=row["title"] or "",
+            site_url=row["site_url"] or "", region_hints=tuple(json.loads(row["region_hints"] or "[]")),
+            interval_s=row["interval_s"] or 900, etag=row["etag"], last_modified=row["last_modified"],
+            next_poll_at=parse_iso(row["next_poll_at"]), last_polled_at=parse_iso(row["last_polled_at"]),
+            last_status=row["last_status"], last_error=row["last_error"],
+            consecutive_errors=row["consecutive_errors"] or 0, disabled_reason=row["disabled_reason"],
+        )
+
+    # --- articles --------------------------------------------------------------------------
+
+    def known_article(self, url: str, feed_id: int | None = None, guid: str | None = None) -> KnownArticle | None:
+        """The stored article with this canonical URL, or with this GUID in this feed."""
+        row = self.db.execute(
+            "SELECT id, content_hash, revision, duplicate_of, story_id FROM articles WHERE url = ?",
+            [url]).fetchone()
+        if row is None and guid and feed_id is not None:
+            row = self.db.execute(
+                "SELECT id, content_hash, revision, duplicate_of, story_id FROM articles "
+                "WHERE feed_id = ? AND guid = ?", [feed_id, guid]).fetchone()
+        return KnownArticle(*row) if row else None
+
+    def save_article(self, article: Article, extras: ArticleExtras = ArticleExtras()) -> int:
+        """Store a new article with its tags, fingerprints, raw page and alerts, all or nothing.
+
+        A new story (story_id None) takes the article's own id as its story id.
+        """
+        with self.transaction():
+            article_id = self.db["articles"].insert(self._article_row(article)).last_pk
+            if article.story_id is None:
+                self.db["articles"].update(article_id, {"story_id": article_id})
+            self._write_extras(article_id, article, extras)
+            for rule, target in extras.alerts:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO deliveries (rule, article_id, target, status, attempts, created_at, "
+                    "next_attempt_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
+                    [rule, article_id, target, iso(article.fetched_at), iso(article.fetched_at)])
+        return article_id
+
+    def update_article(self, article_id: int, article: Article, extras: ArticleExtras,
+                       changed_ratio: float, old: KnownArticle) -> None:
+        """A revised text for a stored URL: update in place, keep the id, record the revision."""
+        row = self._article_row(article)
+        row.pop("url")
+        row.update(revision=old.revision + 1, updated_at=iso(article.fetched_at),
+                   duplicate_of=old.duplicate_of, story_id=old.story_id or article_id)
+        with self.transaction():
+            self.db["articles"].update(article_id, row)
+            for table in ("article_regions", "dedup_buckets", "story_buckets"):
+                self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+            self._write_extras(article_id, article, extras)
+            self.db["article_revisions"].insert({
+                "article_id": article_id, "at": iso(article.fetched_at),
+                "old_content_hash": old.content_hash, "new_content_hash": article.content_hash,
+                "changed_ratio": round(changed_ratio, 4), "new_word_count": article.word_count,
+            })
+            for rule, target in extras.alerts:
+                self.db.execute(
+                    "INSERT INTO deliveries (rule, article_id, target, status, attempts, created_at, next_attempt_at) "
+                    "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (rule, article_id, target) DO UPDATE "
+                    "SET status = 'pending', attempts = 0, next_attempt_at = excluded.next_attempt_at",
+                    [rule, article_id, target, iso(article.fetched_at), iso(article.fetched_at)])
+
+    def _write_extras(self, article_id: int, article: Article, extras: ArticleExtras) -> None:
+        if extras.region_rows:
+            self.db["regions"].insert_all([dataclasses.asdict(r) for r in extras.region_rows],
+                                          pk="id", ignore=True)
+        self.db["article_regions"].insert_all([
+            {"article_id": article_id, "region_id": t.region_id, "kind": t.kind, "mentions": t.mentions,
+             "score": round(t.score, 4), "focus": int(t.focus)} for t in article.regions], replace=True)
+        self.db["article_fingerprints"].upsert({
+            "article_id": article_id, "signature": extras.signature, "story_features": extras.story_features,
+        }, pk="article_id")
+        self.db["dedup_buckets"].insert_all(
+            [{"bucket_key": k, "article_id": article_id} for k in set(extras.dedup_keys)])
+        self.db["story_buckets"].insert_all(
+            [{"bucket_key": k, "article_id": article_id} for k in set(extras.story_keys)])
+        if extras.raw_html is not None:
+            self.db["raw_pages"].upsert({
+                "article_id": article_id, "fetched_at": iso(article.fetched_at), "url": article.url,
+                "content_type": extras.content_type, "body_gz": gzip.compress(extras.raw_html, 6),
+            }, pk="article_id")
+
+    @staticmethod
+    def _article_row(article: Article) -> dict[str, Any]:
+        return {
+            "url": article.url, "feed_id": article.feed_id, "guid": article.guid, "title": article.title,
+            "author": article.author, "published_at": iso(article.published_at),
+            "fetched_at": iso(article.fetched_at), "language": article.language,
+            "site_name": article.site_name, "source": article.source, "text": article.text,
+            "word_count": article.word_count, "content_hash": article.content_hash,
+            "simhash": to_signed64(article.simhash), "duplicate_of": article.duplicate_of,
+            "story_id": article.story_id,
+        }
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        """One article row with its region tags, as plain values (for alerts and the CLI)."""
+        rows = list(self.db["articles"].rows_where("id = ?", [article_id]))
+        if not rows:
+            return None
+        row = rows[0]
+        row["regions"] = [dict(r) for r in self.db.query(
+            "SELECT ar.region_id, r.name, ar.kind, ar.focus, ar.mentions, ar.score FROM article_regions ar "
+            "LEFT JOIN regions r ON r.id = ar.region_id WHERE ar.article_id = ? ORDER BY ar.score DESC",
+            [article_id])]
+        row["feed_url"] = None
+        if row["feed_id"] is not None:
+            feed = self.db.execute("SELECT url FROM feeds WHERE id = ?", [row["feed_id"]]).fetchone()
+            row["feed_url"] = feed[0] if feed else None
+        return row
+
+    def raw_page(self, article_id: int) -> tuple[bytes, str | None] | None:
+        row = self.db.execute("SELECT body_gz, content_type FROM raw_pages WHERE article_id = ?",
+                              [article_id]).fetchone()
+        return (gzip.decompress(row[0]), row[1]) if row else None
+
+    def purge_raw_pages(self, before: datetime) -> int:
+        with self.transaction():
+            return self.db.execute("DELETE FROM raw_pages WHERE fetched_at < ?", [iso(before)]).rowcount
+
+    def record_skip(self, skip: Skip, now: datetime) -> None:
+        """Record (or count again) an entry that was not stored, with its reason."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO skipped_entries (feed_id, url, guid, reason, detail, first_seen_at, last_seen_at, times) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (feed_id, url, guid, reason) DO UPDATE SET "
+                "times = times + 1, last_seen_at = excluded.last_seen_at, detail = excluded.detail",
+                [skip.feed_id, skip.url or "", skip.guid or "", skip.reason, skip.detail[:500], iso(now), iso(now)])
+
+    # --- dedup and story candidates ------------------------------------------------------
+
+    _PRINT_SQL = ("SELECT a.id, a.story_id, a.content_hash, f.signature, f.story_features, a.published_at, a.title "
+                  "FROM articles a LEFT JOIN article_fingerprints f ON f.article_id = a.id ")
+
+    def print_by_content_hash(self, content_hash: str) -> StoredPrint | None:
+        row = self.db.execute(self._PRINT_SQL + "WHERE a.content_hash = ? AND a.duplicate_of IS NULL "
+                              "ORDER BY a.id LIMIT 1", [content_hash]).fetchone()
+        return self._print(row) if row else None
+
+    def prints_by_dedup_keys(self, keys: Sequence[int], limit: int = 200) -> list[StoredPrint]:
+        return self._prints_by("dedup_buckets", keys, limit)
+
+    def prints_by_story_keys(self, keys: Sequence[int], limit: int = 200) -> list[StoredPrint]:
+        return self._prints_by("story_buckets", keys, limit)
+
+    def _prints_by(self, table: str, keys: Sequence[int], limit: int) -> list[StoredPrint]:
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            self._PRINT_SQL + f"WHERE a.id IN (SELECT article_id FROM {table} WHERE bucket_key IN ({marks}) "
+            f"GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT ?)", [*keys, limit]).fetchall()
+        return [self._print(row) for row in rows]
+
+    @staticmethod
+    def _print(row: tuple) -> StoredPrint:
+        return StoredPrint(article_id=row[0], story_id=row[1], content_hash=row[2] or "",
+                           signature=row[3] or b"", story_features=row[4] or b"",
+                           published_at=parse_iso(row[5]), title=row[6] or "")
+
+    # --- outbox ----------------------------------------------------------------------------
+
+    def due_deliveries(self, now: datetime, limit: int = 50) -> list[Delivery]:
+        rows = self.db.execute(
+            "SELECT id, rule, article_id, target, attempts, status, next_attempt_at, last_error FROM deliveries "
+            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            [iso(now), limit]).fetchall()
+        return [Delivery(id=r[0], rule=r[1], article_id=r[2], target=r[3], payload="", attempts=r[4],
+                         status=r[5], next_attempt_at=parse_iso(r[6]), last_error=r[7]) for r in rows]
+
+    def mark_delivered(self, delivery_id: int, at: datetime) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE deliveries SET status = 'delivered', delivered_at = ?, "
+                            "attempts = attempts + 1, last_error = NULL WHERE id = ?", [iso(at), delivery_id])
+
+    def mark_attempt_failed(self, delivery_id: int, error: str, next_attempt_at: datetime | None) -> None:
+        """Count a failed attempt; with no next attempt time the delivery is given up as failed."""
+        status = "pending" if next_attempt_at else "failed"
+        with self.transaction():
+            self.db.execute("UPDATE deliveries SET attempts = attempts + 1, last_error = ?, status = ?, "
+                            "next_attempt_at = ? WHERE id = ?",
+                            [error[:500], status, iso(next_attempt_at), delivery_id])
+
+    def deliveries(self) -> list[dict[str, Any]]:
+        return list(self.db["deliveries"].rows_where(order_by="id"))
+
+    # --- overview --------------------------------------------------------------------------
+
+    def summary(self, top: int = 8) -> Summary:
+        def one(sql: str) -> int:
+            return self.db.execute(sql).fetchone()[0] or 0
+        regions = self.db.execute(
+            "SELECT ar.region_id, coalesce(r.name, ar.region_id), count(*) AS n FROM article_regions ar "
+            "JOIN articles a ON a.id = ar.article_id AND a.duplicate_of IS NULL "
+            "LEFT JOIN regions r ON r.id = ar.region_id "
+            "WHERE ar.focus = 1 GROUP BY ar.region_id ORDER BY n DESC, ar.region_id LIMIT ?", [top]).fetchall()
+        return Summary(
+            articles=one("SELECT count(*) FROM articles"),
+            originals=one("SELECT count(*) FROM articles WHERE duplicate_of IS NULL"),
+            copies=one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
+            stories=one("SELECT count(DISTINCT story_id) FROM articles"),
+            feeds=one("SELECT count(*) FROM feeds WHERE in_config = 1"),
+            failing_feeds=one("SELECT count(*) FROM feeds WHERE in_config = 1 AND consecutive_errors > 0"),
+            disabled_feeds=one("SELECT count(*) FROM feeds WHERE disabled_reason IS NOT NULL"),
+            skipped=one("SELECT count(*) FROM skipped_entries"),
+            deliveries_pending=one("SELECT count(*) FROM deliveries WHERE status = 'pending'"),
+            deliveries_delivered=one("SELECT count(*) FROM deliveries WHERE status = 'delivered'"),
+            top_regions=tuple((r[0], r[1], r[2]) for r in regions),
+        )
+
+    def skipped(self) -> list[dict[str, Any]]:
+        return list(self.db["skipped_entries"].rows_where(order_by="id"))
+
+    def articles(self) -> list[dict[str, Any]]:
+        return list(self.db["articles"].rows_where(order_by="id"))
