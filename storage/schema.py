@@ -27,7 +27,7 @@ def initial(db: Database) -> None:
         "id": int, "url": str, "feed_id": int, "guid": str, "title": str, "author": str,
         "published_at": str, "fetched_at": str, "updated_at": str, "language": str, "site_name": str,
         "source": str, "text": str, "word_count": int, "content_hash": str, "simhash": int,
-        "duplicate_of": int, "story_id": int, "revision": int,
+        "duplicate_of": int, "story_id": int, "revision": int, "focus_regions": str,
     }, pk="id", not_null={"url"}, defaults={"revision": 0},
         foreign_keys=[("feed_id", "feeds", "id"), ("duplicate_of", "articles", "id")])
     db["articles"].create_index(["url"], unique=True)

@@ -291,6 +291,12 @@ class Store:
         if extras.region_rows:
             self.db["regions"].insert_all([dataclasses.asdict(r) for r in extras.region_rows],
                                           pk="id", ignore=True)
+        focus = [t.region_id for t in article.regions if t.focus]
+        names = dict(self.db.execute(
+            f"SELECT id, name FROM regions WHERE id IN ({','.join('?' * len(focus))})", focus).fetchall()) if focus else {}
+        # A JSON array of the focus regions' names, so Datasette can facet articles by region directly.
+        self.db["articles"].update(article_id, {"focus_regions": json.dumps(
+            [names.get(r, r) for r in focus], ensure_ascii=False)})
         self.db["article_regions"].insert_all([
             {"article_id": article_id, "region_id": t.region_id, "kind": t.kind, "mentions": t.mentions,
              "score": round(t.score, 4), "focus": int(t.focus)} for t in article.regions], replace=True)

@@ -1,0 +1,209 @@
+"""Alert rules: which stored articles match a watch rule, and signed delivery of the outbox.
+
+Matching is a pure function on the article and its tags. Delivery reads the outbox in the store
+(rows written in the same transaction as the article), so a restart loses no alert, and marks each
+delivery done once its receiver answered 2xx, so nothing is delivered twice in normal operation.
+Receivers can also de-duplicate on the X-Newswatch-Delivery id: delivery is at-least-once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+import structlog
+
+from daemon.settings import AlertRule
+from storage.records import Article, Delivery
+
+log = structlog.get_logger("newswatch.alerts")
+
+SIGNATURE_HEADER = "X-Newswatch-Signature"
+DELIVERY_HEADER = "X-Newswatch-Delivery"
+TIMESTAMP_HEADER = "X-Newswatch-Timestamp"
+MAX_ATTEMPTS = 12
+FIRST_RETRY_S = 30.0
+MAX_RETRY_S = 6 * 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    rule: str
+    target: str   # "webhook:<url>" or "command:<rule name>"
+
+
+def _keyword_pattern(keywords: Sequence[str]) -> re.Pattern[str] | None:
+    if not keywords:
+        return None
+    alternatives = sorted((re.escape(k.strip()).replace(r"\ ", r"\s+") for k in keywords), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+def rule_matches(rule: AlertRule, article: Article, region_ids: set[str], focus_ids: set[str],
+                 feed_url: str | None) -> bool:
+    """True when the article meets every criterion the rule sets (regions, keywords, feeds)."""
+    if rule.regions:
+        pool = focus_ids if rule.focus_only else region_ids
+        if not pool.intersection(rule.regions):
+            return False
+    if rule.feeds and feed_url not in rule.feeds:
+        return False
+    pattern = _keyword_pattern(rule.keywords)
+    if pattern is not None and not (pattern.search(article.title or "") or pattern.search(article.text or "")):
+        return False
+    return True
+
+
+def targets_of(rule: AlertRule) -> list[str]:
+    targets = []
+    if rule.webhook is not None:
+        targets.append(f"webhook:{rule.webhook.url}")
+    if rule.command:
+        targets.append(f"command:{rule.name}")
+    return targets
+
+
+def matching_alerts(rules: Sequence[AlertRule], article: Article, feed_url: str | None,
+                    *, is_update: bool = False) -> tuple[tuple[str, str], ...]:
+    """(rule, target) pairs to put in the outbox for a stored article.
+
+    A copy (duplicate_of set) never alerts: its original did. An update alerts only for rules
+    that ask for it (on_update).
+    """
+    if article.duplicate_of is not None:
+        return ()
+    region_ids = {t.region_id for t in article.regions}
+    focus_ids = {t.region_id for t in article.regions if t.focus}
+    found = []
+    for rule in rules:
+        if is_update and not rule.on_update:
+            continue
+        if rule_matches(rule, article, region_ids, focus_ids, feed_url):
+            found.extend((rule.name, target) for target in targets_of(rule))
+    return tuple(found)
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 over "<timestamp>.<body>", hex, prefixed "sha256=" (timestamp binds against replay)."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
+    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+def payload(rule: str, delivery_id: int, article: Mapping[str, Any]) -> bytes:
+    """The JSON body a receiver gets: the rule, and the article with its regions."""
+    text = article.get("text") or ""
+    body = {
+        "rule": rule, "delivery_id": delivery_id,
+        "article": {
+            "id": article["id"], "url": article["url"], "title": article["title"],
+            "published_at": article.get("published_at"), "fetched_at": article.get("fetched_at"),
+            "site_name": article.get("site_name"), "feed_url": article.get("feed_url"),
+            "story_id": article.get("story_id"), "revision": article.get("revision", 0),
+            "summary": text[:500],
+            "regions": [{"id": r["region_id"], "name": r["name"], "kind": r["kind"], "focus": bool(r["focus"])}
+                        for r in article.get("regions", [])],
+        },
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
+
+
+def next_attempt(attempts_so_far: int, now: datetime) -> datetime | None:
+    """Exponential backoff (30 s, 1 m, 2 m … capped at 6 h); None once MAX_ATTEMPTS are spent."""
+    if attempts_so_far + 1 >= MAX_ATTEMPTS:
+        return None
+    return now + timedelta(seconds=min(FIRST_RETRY_S * 2 ** attempts_so_far, MAX_RETRY_S))
+
+
+class Deliverer:
+    """Sends due outbox rows: webhooks over HTTP (signed), commands with the JSON on stdin."""
+
+    def __init__(self, store: Any, rules: Sequence[AlertRule], *, timeout: float = 10.0,
+                 user_agent: str = "newswatch") -> None:
+        self.store = store
+        self.rules = {r.name: r for r in rules}
+        self.client = httpx.AsyncClient(timeout=timeout, follow_redirects=False,
+                                        headers={"User-Agent": user_agent})
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def deliver_due(self, now: datetime | None = None) -> int:
+        """Attempt every due delivery once; return how many were delivered."""
+        now = now or datetime.now(timezone.utc)
+        delivered = 0
+        for delivery in self.store.due_deliveries(now):
+            error = await self._attempt(delivery)
+            done_at = datetime.now(timezone.utc)
+            if error is None:
+                self.store.mark_delivered(delivery.id, done_at)
+                delivered += 1
+                log.info("alert.delivered", rule=delivery.rule, article=delivery.article_id,
+                         target=delivery.target, attempts=delivery.attempts + 1)
+            else:
+                retry_at = next_attempt(delivery.attempts, done_at)
+                self.store.mark_attempt_failed(delivery.id, error, retry_at)
+                log.warning("alert.failed", rule=delivery.rule, article=delivery.article_id,
+                            target=delivery.target, error=error, attempts=delivery.attempts + 1,
+                            retry_at=retry_at.isoformat() if retry_at else None,
+                            gave_up=retry_at is None)
+        return delivered
+
+    async def _attempt(self, delivery: Delivery) -> str | None:
+        rule = self.rules.get(delivery.rule)
+        if rule is None:
+            return f"rule {delivery.rule!r} is no longer in the config"
+        article = self.store.article(delivery.article_id)
+        if article is None:
+            return f"article {delivery.article_id} not found"
+        body = payload(rule.name, delivery.id, article)
+        kind, _, where = delivery.target.partition(":")
+        if kind == "webhook" and rule.webhook is not None and rule.webhook.url == where:
+            return await self._post(rule, delivery, body)
+        if kind == "command" and rule.command:
+            return await self._run(rule, body)
+        return f"target {delivery.target!r} is no longer configured for rule {rule.name!r}"
+
+    async def _post(self, rule: AlertRule, delivery: Delivery, body: bytes) -> str | None:
+        assert rule.webhook is not None
+        stamp = str(int(time.time()))
+        headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: stamp,
+                   DELIVERY_HEADER: str(delivery.id),
+                   SIGNATURE_HEADER: sign(rule.webhook.secret or "", stamp, body)}
+        try:
+            response = await self.client.post(rule.webhook.url, content=body, headers=headers)
+        except httpx.TimeoutException:
+            return "timeout"
+        except httpx.HTTPError as exc:
+            return f"connection failed: {type(exc).__name__}"
+        if 200 <= response.status_code < 300:
+            return None
+        return f"http {response.status_code}"
+
+    async def _run(self, rule: AlertRule, body: bytes) -> str | None:
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *rule.command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE)
+        except OSError as exc:
+            return f"command failed to start: {exc.strerror}"
+        try:
+            _, stderr = await asyncio.wait_for(process.communicate(body), timeout=60)
+        except asyncio.TimeoutError:
+            process.kill()
+            return "command timed out after 60 s"
+        if process.returncode != 0:
+            return f"command exited {process.returncode}: {stderr.decode(errors='replace')[-200:].strip()}"
+        return None

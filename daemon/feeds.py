@@ -1,0 +1,217 @@
+"""Feed bytes -> entries: RSS 0.9x/1.0/2.0 and Atom via feedparser, on bytes we fetched ourselves.
+
+feedparser only ever sees a BytesIO (a str or bytes argument could make it open a URL or a local
+file), and documents that declare expanding entities are refused before parsing. A bozo feed that
+still yields entries is used, with the reason kept.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.sax
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from html import unescape
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+from daemon.errors import FeedParseError
+
+MAX_REASON = 200
+
+_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_:]")
+_ENTITY_DECL = re.compile(rb"<!ENTITY(.*?)>", re.IGNORECASE | re.DOTALL)
+# An entity that cannot expand into others: a character reference or short plain text.
+_SAFE_ENTITY = re.compile(rb'\s+[\w.:-]+\s+(?:"(?:&#x?[0-9a-fA-F]+;|[^&%"<]{0,64})"'
+                          rb"|'(?:&#x?[0-9a-fA-F]+;|[^&%'<]{0,64})')\s*$")
+_FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|rdf)\b", re.IGNORECASE)
+_HTML_ROOT = re.compile(rb"<!doctype\s+html|<html\b|<head\b|<body\b", re.IGNORECASE)
+_BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                         "blockquote", "pre", "tr", "table", "section", "article", "figure", "hr"})
+_SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One feed item as the pipeline needs it; text fields are plain text, content_html is HTML."""
+
+    link: str | None
+    guid: str | None
+    title: str
+    summary: str
+    content_html: str | None
+    published_at: datetime | None
+    author: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str
+    site_url: str | None
+    entries: tuple[Entry, ...]
+    bozo_reason: str | None
+
+
+def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> ParsedFeed:
+    """Parse fetched feed bytes; FeedParseError when no entries can be had (an empty valid feed is fine)."""
+    if not body.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
+        raise FeedParseError(url, "empty body")
+    if declares_expanding_entities(body):
+        raise FeedParseError(url, "entity declarations refused")
+    response_headers = {k.lower(): v for k, v in (headers or {}).items()}
+    response_headers["content-location"] = url
+    try:
+        result = feedparser.parse(io.BytesIO(body), response_headers=response_headers,
+                                  resolve_relative_uris=True, sanitize_html=True)
+    except (RecursionError, ValueError, TypeError, LookupError, AssertionError) as exc:
+        # feedparser's loose parser can trip on hostile bytes; that is bad input, not our bug
+        raise FeedParseError(url, _clip(f"parser failure: {type(exc).__name__}")) from None
+    problem = _describe(result.get("bozo_exception")) if result.get("bozo") else None
+    entries = tuple(_entry(raw, url) for raw in result.get("entries", ()))
+    if not entries:
+        if _looks_like_html(body, response_headers):
+            raise FeedParseError(url, "not a feed (html page)")
+        if problem and problem.startswith("malformed xml"):
+            raise FeedParseError(url, problem)
+        if not result.get("version"):
+            raise FeedParseError(url, "no entries")
+    feed = result.get("feed", {})
+    return ParsedFeed(title=_text(feed, "title"), site_url=_http_link(feed.get("link"), url),
+                      entries=entries, bozo_reason=problem)
+
+
+def declares_expanding_entities(body: bytes) -> bool:
+    """True when the prolog declares an entity that could expand (into others, or from outside)."""
+    head = body[:4096]
+    data = body.replace(b"\x00", b"") if b"\x00" in head else body  # UTF-16/32 to ASCII-ish
+    root = _ROOT_ELEMENT.search(data)
+    prolog = data[: root.start()] if root else data
+    return any(not _SAFE_ENTITY.match(decl) for decl in _ENTITY_DECL.findall(prolog))
+
+
+def _entry(raw: Mapping[str, Any], url: str) -> Entry:
+    return Entry(
+        link=_http_link(raw.get("link"), url),
+        guid=(raw.get("id") or "").strip() or None,
+        title=_text(raw, "title"),
+        summary=_text(raw, "summary"),
+        content_html=_content_html(raw),
+        published_at=_published(raw),
+        author=_text(raw, "author") or None,
+    )
+
+
+def _http_link(link: object, base: str) -> str | None:
+    if not isinstance(link, str) or not link.strip():
+        return None
+    absolute = urljoin(base, link.strip())
+    parts = urlsplit(absolute)
+    return absolute if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+def _text(raw: Mapping[str, Any], key: str) -> str:
+    """A field as plain text: markup removed when feedparser says the field is HTML."""
+    value = raw.get(key)
+    if not isinstance(value, str):
+        return ""
+    detail = raw.get(f"{key}_detail") or {}
+    if "html" in str(detail.get("type", "")):
+        return html_to_text(value)
+    return _tidy(value)
+
+
+def _content_html(raw: Mapping[str, Any]) -> str | None:
+    for item in raw.get("content") or ():
+        if "html" in str(item.get("type", "")) and str(item.get("value", "")).strip():
+            return str(item["value"])
+    return None
+
+
+def _published(raw: Mapping[str, Any]) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = raw.get(key)
+        if parsed:
+            try:
+                return datetime(*parsed[:6], tzinfo=timezone.utc)  # feedparser normalises to UTC
+            except (TypeError, ValueError, OverflowError):
+                continue
+    return None
+
+
+def _describe(exc: object) -> str | None:
+    """A short stable reason for feedparser's bozo exception."""
+    if exc is None:
+        return None
+    message = str(exc).removeprefix("<unknown>:")
+    if isinstance(exc, xml.sax.SAXException):
+        return _clip(f"malformed xml: {message}")
+    if isinstance(exc, feedparser.CharacterEncodingOverride | feedparser.CharacterEncodingUnknown):
+        return _clip(f"encoding: {message}")
+    if isinstance(exc, feedparser.NonXMLContentType):
+        return _clip(f"content type: {message}")
+    return _clip(f"{type(exc).__name__}: {message}")
+
+
+def _looks_like_html(body: bytes, headers: Mapping[str, str]) -> bool:
+    head = body[:4096].replace(b"\x00", b"")
+    if _FEED_ROOT.search(head):
+        return False
+    return bool(_HTML_ROOT.search(head)) or "html" in headers.get("content-type", "").lower()
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
+
+
+def _tidy(text: str) -> str:
+    """Collapse runs of spaces, keep paragraph breaks as blank lines."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    paragraphs, current = [], []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs)
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data.replace("\n", " "))
+
+
+def html_to_text(markup: str) -> str:
+    """Plain text of an HTML fragment, one blank line between blocks."""
+    if "<" not in markup:
+        return _tidy(unescape(markup))
+    collector = _TextCollector()
+    collector.feed(markup)
+    collector.close()
+    return _tidy("".join(collector.parts))

@@ -1,0 +1,366 @@
+"""HTTP fetching for a crawler of URLs that strangers wrote: capped in size and time, polite per
+host, conditional (ETag / Last-Modified), and refusing private addresses unless the config allows.
+
+Every failure becomes a FetchError with a short, stable reason ("read timeout", "http 404",
+"blocked private address 10.0.0.1"), because reasons are stored and faceted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import socket
+import ssl
+import time
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from types import MappingProxyType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from daemon.errors import FetchError
+from daemon.settings import HttpSettings
+from daemon.urls import host_of
+
+try:  # brotli is optional: advertise "br" only when we can decode it
+    import brotli as _brotli
+except ImportError:  # pragma: no cover - depends on the environment
+    try:
+        import brotlicffi as _brotli  # type: ignore[no-redef]
+    except ImportError:
+        _brotli = None
+
+ACCEPT_ENCODING = "gzip, deflate, br" if _brotli else "gzip, deflate"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+SCHEMES = frozenset({"http", "https"})
+
+Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A successful fetch: a 2xx with its (decompressed, capped) body, or a 304 with none."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    elapsed_ms: int
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def charset(self) -> str | None:
+        """The charset named in Content-Type, lower-cased, if any."""
+        for param in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "charset":
+                return value.strip().strip("\"'").lower() or None
+        return None
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    """Resolve host with the system resolver (in a thread, as asyncio does)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def is_blocked_address(address: str) -> bool:
+    """True for any address that is not plainly public: private, loopback, link-local, reserved…"""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return (not ip.is_global or ip.is_private or ip.is_loopback or ip.is_link_local
+            or ip.is_reserved or ip.is_multicast or ip.is_unspecified)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None,
+                      cap: float = 6 * 3600.0) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), clamped to [0, cap]."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    return min(max(seconds, 0.0), cap)
+
+
+class _HostSlot:
+    __slots__ = ("semaphore", "users")
+
+    def __init__(self, limit: int) -> None:
+        self.semaphore = asyncio.Semaphore(limit)
+        self.users = 0
+
+
+class Fetcher:
+    """One shared HTTP client with global and per-host concurrency limits."""
+
+    def __init__(self, settings: HttpSettings, *, transport: httpx.AsyncBaseTransport | None = None,
+                 resolver: Resolver | None = None) -> None:
+        self._settings = settings
+        self._resolve = resolver or system_resolver
+        self._global = asyncio.Semaphore(max(1, settings.global_concurrency))
+        self._hosts: dict[str, _HostSlot] = {}
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
+                                  write=settings.read_timeout, pool=settings.total_timeout),
+            limits=httpx.Limits(max_connections=max(1, settings.global_concurrency)),
+            headers={"user-agent": settings.user_agent, "accept-encoding": ACCEPT_ENCODING},
+            follow_redirects=False,
+            trust_env=False,
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+                  accept: str = "*/*") -> Response:
+        """GET url (following redirects), or raise FetchError with a stable reason."""
+        _check_scheme(url, url)
+        headers = {"accept": accept}
+        if etag:
+            headers["if-none-match"] = etag
+        if last_modified:
+            headers["if-modified-since"] = last_modified
+        async with self._host_slot(url), self._global:
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(self._settings.total_timeout):
+                    final_url, response, body = await self._follow(url, headers)
+            except TimeoutError:
+                raise FetchError(url, "total timeout") from None
+        lowered = MappingProxyType({k.lower(): v for k, v in response.headers.items()})
+        return Response(url=final_url, status=response.status_code, headers=lowered, body=body,
+                        etag=lowered.get("etag"), last_modified=lowered.get("last-modified"),
+                        elapsed_ms=int((time.monotonic() - started) * 1000))
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> tuple[str, httpx.Response, bytes]:
+        current, visited = url, set()
+        for _ in range(self._settings.max_redirects + 1):
+            _check_scheme(url, current)
+            if not self._settings.allow_private_networks:
+                await self._guard(url, current)
+            visited.add(current)
+            try:
+                response = await self._client.send(self._client.build_request("GET", current, headers=headers),
+                                                   stream=True)
+            except httpx.HTTPError as exc:
+                raise FetchError(url, _transport_reason(exc, "no response")) from None
+            try:
+                status = response.status_code
+                if status in REDIRECT_STATUSES:
+                    location = response.headers.get("location", "").strip()
+                    if not location:
+                        raise FetchError(url, "bad redirect", status=status)
+                    current = urljoin(current, location)
+                    if current in visited:
+                        raise FetchError(url, "redirect loop", status=status)
+                    continue
+                if status == 304:
+                    return current, response, b""
+                if not 200 <= status < 300:
+                    retry = parse_retry_after(response.headers.get("retry-after"),
+                                              cap=self._settings.max_retry_after)
+                    raise FetchError(url, f"http {status}", status=status, retry_after=retry)
+                return current, response, await self._read_body(url, response)
+            finally:
+                await response.aclose()
+        raise FetchError(url, "too many redirects")
+
+    async def _read_body(self, url: str, response: httpx.Response) -> bytes:
+        limit = self._settings.max_bytes
+        declared = response.headers.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchError(url, "too large", status=response.status_code)
+        decoders = [_decoder_for(url, name) for name in _encodings(response.headers)]
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for raw in response.aiter_raw():
+                for decoder in decoders:
+                    raw = decoder.decode(raw, limit - size + 1)
+                size += len(raw)
+                if size > limit:
+                    raise FetchError(url, "too large", status=response.status_code)
+                chunks.append(raw)
+            tail = b""
+            for decoder in decoders:
+                tail = decoder.decode(tail, limit - size + 1) + decoder.flush()
+        except httpx.HTTPError as exc:
+            raise FetchError(url, _transport_reason(exc, "connection broken")) from None
+        except _Overflow:
+            raise FetchError(url, "too large", status=response.status_code) from None
+        except _DECODE_ERRORS:
+            raise FetchError(url, "decode error", status=response.status_code) from None
+        if size + len(tail) > limit:
+            raise FetchError(url, "too large", status=response.status_code)
+        return b"".join(chunks) + tail
+
+    async def _guard(self, url: str, current: str) -> None:
+        """Refuse the hop when any address its host resolves to is not public."""
+        parts = urlsplit(current)
+        host = (parts.hostname or "").rstrip(".")
+        try:
+            addresses: Sequence[str] = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            try:
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+                addresses = await self._resolve(host, port)
+            except (OSError, UnicodeError, ValueError):
+                raise FetchError(url, "dns") from None
+        if not addresses:
+            raise FetchError(url, "dns")
+        for address in addresses:
+            if is_blocked_address(address):
+                raise FetchError(url, f"blocked private address {address}")
+
+    @asynccontextmanager
+    async def _host_slot(self, url: str) -> AsyncIterator[None]:
+        try:
+            host = host_of(url)
+        except ValueError:
+            host = (urlsplit(url).hostname or "").lower()
+        slot = self._hosts.get(host)
+        if slot is None:
+            slot = self._hosts[host] = _HostSlot(max(1, self._settings.per_host_concurrency))
+        slot.users += 1
+        try:
+            async with slot.semaphore:
+                yield
+        finally:
+            slot.users -= 1
+            if slot.users == 0:
+                del self._hosts[host]
+
+
+def _check_scheme(url: str, current: str) -> None:
+    scheme = urlsplit(current).scheme.lower()
+    if scheme not in SCHEMES:
+        raise FetchError(url, f"unsupported scheme {scheme}" if scheme else "invalid url")
+    if not urlsplit(current).hostname:
+        raise FetchError(url, "invalid url")
+
+
+def _transport_reason(exc: httpx.HTTPError, disconnected: str) -> str:
+    """Map httpx's exceptions to the few stable reasons we store."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "connect timeout"
+    if isinstance(exc, httpx.TimeoutException):
+        return {httpx.ReadTimeout: "read timeout", httpx.WriteTimeout: "write timeout"}.get(
+            type(exc), "pool timeout")
+    if isinstance(exc, httpx.ConnectError):
+        causes = _causes(exc)
+        if any(isinstance(c, socket.gaierror) for c in causes):
+            return "dns"
+        if any(isinstance(c, ConnectionRefusedError) for c in causes):
+            return "connection refused"
+        if any(isinstance(c, ssl.SSLError) for c in causes) or "ssl" in str(exc).lower():
+            return "tls error"
+        return "connect failed"
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+        return disconnected
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | httpx.LocalProtocolError):
+        return "invalid url"
+    return f"http error {type(exc).__name__}"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _encodings(headers: httpx.Headers) -> list[str]:
+    """Content-Encoding names in the order to undo them (the last applied first)."""
+    names = [n.strip().lower() for n in headers.get("content-encoding", "").split(",")]
+    return [n for n in reversed(names) if n and n != "identity"]
+
+
+class _Overflow(Exception):
+    """A decoder produced more than the size budget allows."""
+
+
+_DECODE_ERRORS: tuple[type[Exception], ...] = (zlib.error,) + ((_brotli.error,) if _brotli else ())
+
+
+class _Passthrough:
+    def decode(self, data: bytes, limit: int) -> bytes:
+        return data
+
+    def flush(self) -> bytes:
+        return b""
+
+
+class _ZlibDecoder:
+    """gzip/deflate with a cap on each step's output, so a compression bomb never inflates in memory."""
+
+    def __init__(self, gzip: bool) -> None:
+        self._gzip = gzip
+        self._inflater: zlib._Decompress | None = None
+
+    def decode(self, data: bytes, limit: int) -> bytes:
+        if not data:
+            return b""
+        if self._inflater is None:
+            # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate.
+            zlib_header = len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            self._inflater = zlib.decompressobj(47 if self._gzip else (15 if zlib_header else -15))
+        out = self._inflater.decompress(data, max(1, limit))
+        if self._inflater.unconsumed_tail:
+            raise _Overflow()
+        return out
+
+    def flush(self) -> bytes:
+        return self._inflater.flush() if self._inflater is not None else b""
+
+
+class _BrotliDecoder:
+    def __init__(self) -> None:
+        self._inflater = _brotli.Decompressor()
+
+    def decode(self, data: bytes, limit: int) -> bytes:
+        return self._inflater.process(data) if data else b""
+
+    def flush(self) -> bytes:
+        return b""
+
+
+def _decoder_for(url: str, name: str) -> _Passthrough | _ZlibDecoder | _BrotliDecoder:
+    if name in ("gzip", "x-gzip"):
+        return _ZlibDecoder(gzip=True)
+    if name == "deflate":
+        return _ZlibDecoder(gzip=False)
+    if name == "br" and _brotli is not None:
+        return _BrotliDecoder()
+    raise FetchError(url, f"unsupported encoding {name}")

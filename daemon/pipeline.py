@@ -1,0 +1,281 @@
+"""One feed poll and one entry's way through the stages, top to bottom (DESIGN.md's diagram).
+
+fetch feed -> parse -> per entry: canonical URL -> known? -> fetch page -> extract + clean (process
+pool) -> fingerprint -> copy? same story? -> tag regions -> store with alerts (one transaction).
+
+Network waits are asynchronous, extraction runs in worker processes, and everything from the copy
+check to the store write runs without an await in between, so the single writer sees a consistent
+archive and two copies arriving together are still caught.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+import structlog
+
+from daemon import backoff, dedup, stories
+from daemon.alerts import matching_alerts
+from daemon.errors import ExtractionError, FeedParseError, FetchError
+from daemon.extract import Extracted, process_page, text_from_feed_html
+from daemon.feeds import Entry, parse_feed
+from daemon.fetch import Fetcher
+from daemon.gazetteer import Gazetteer
+from daemon.regions import tag
+from daemon.settings import Settings
+from daemon.urls import canonical_url, host_of
+from storage.records import Article, Feed, FetchLog, Skip
+from storage.store import ArticleExtras, KnownArticle, Store, StoredPrint
+
+log = structlog.get_logger("newswatch.pipeline")
+
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+MIN_FEED_TEXT_WORDS = 8   # a feed summary shorter than this is not an article
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    feed_url: str
+    status: str            # "ok", "not modified", "error"
+    entries: int = 0
+    stored: int = 0
+    copies: int = 0
+    known: int = 0
+    skipped: int = 0
+    error: str | None = None
+
+
+class _Candidates:
+    """Adapts the store's fingerprint lookups to dedup's CandidateSource protocol."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.seen: dict[int, StoredPrint] = {}
+
+    def _candidate(self, stored: StoredPrint) -> dedup.Candidate:
+        self.seen[stored.article_id] = stored
+        return dedup.Candidate(article_id=stored.article_id, story_id=stored.story_id,
+                               content_hash=stored.content_hash, signature=stored.signature,
+                               published_at=stored.published_at, title=stored.title)
+
+    def by_content_hash(self, content_hash: str) -> dedup.Candidate | None:
+        stored = self.store.print_by_content_hash(content_hash)
+        return self._candidate(stored) if stored else None
+
+    def by_bucket_keys(self, keys, limit: int = 200) -> list[dedup.Candidate]:
+        return [self._candidate(s) for s in self.store.prints_by_dedup_keys(list(keys), limit)]
+
+
+class Pipeline:
+    """Holds the long-lived pieces (store, fetcher, gazetteer, worker pool) and runs polls."""
+
+    def __init__(self, settings: Settings, store: Store, fetcher: Fetcher, gazetteer: Gazetteer,
+                 executor: Executor | None, clock: Callable[[], datetime] = utcnow) -> None:
+        self.settings, self.store, self.fetcher = settings, store, fetcher
+        self.gazetteer, self.executor, self.clock = gazetteer, executor, clock
+
+    # --- one feed -------------------------------------------------------------------------
+
+    async def poll_feed(self, feed: Feed) -> PollResult:
+        """Fetch, parse and ingest one feed; record its new state. Never raises for bad input."""
+        started = time.monotonic()
+        bound = log.bind(feed=feed.url)
+        now = self.clock()
+        try:
+            response = await self.fetcher.get(feed.url, etag=feed.etag, last_modified=feed.last_modified,
+                                              accept=FEED_ACCEPT)
+        except FetchError as exc:
+            return self._feed_failed(feed, now, exc.reason, started, bound, http_status=exc.status,
+                                     retry_after=exc.retry_after)
+        if response.not_modified:
+            self._feed_done(feed, now, "not modified", started, response.status, 0, 0,
+                            etag=response.etag or feed.etag,
+                            last_modified=response.last_modified or feed.last_modified)
+            bound.info("feed.polled", status=304, ms=_ms(started), new=0)
+            return PollResult(feed.url, "not modified")
+        try:
+            parsed = parse_feed(response.body, response.url, response.headers)
+        except FeedParseError as exc:
+            return self._feed_failed(feed, now, exc.reason, started, bound, http_status=response.status,
+                                     size=len(response.body))
+        if parsed.bozo_reason:
+            bound.warning("feed.bozo", reason=parsed.bozo_reason, entries=len(parsed.entries))
+        outcomes = await asyncio.gather(*(self.ingest_entry(feed, entry) for entry in parsed.entries))
+        counts = {name: outcomes.count(name) for name in ("stored", "copy", "known", "skipped")}
+        self._feed_done(replace(feed, title=parsed.title or feed.title, site_url=parsed.site_url or feed.site_url),
+                        now, "ok", started, response.status, len(response.body), counts["stored"] + counts["copy"],
+                        etag=response.etag, last_modified=response.last_modified)
+        bound.info("feed.polled", status=response.status, ms=_ms(started), entries=len(parsed.entries),
+                   new=counts["stored"] + counts["copy"], copies=counts["copy"], known=counts["known"],
+                   skipped=counts["skipped"], bozo=parsed.bozo_reason)
+        return PollResult(feed.url, "ok", entries=len(parsed.entries), stored=counts["stored"],
+                          copies=counts["copy"], known=counts["known"], skipped=counts["skipped"])
+
+    def _feed_done(self, feed: Feed, now: datetime, status: str, started: float, http_status: int,
+                   size: int, new: int, *, etag: str | None, last_modified: str | None) -> None:
+        updated = backoff.after_success(replace(feed, etag=etag, last_modified=last_modified), now,
+                                        self.settings.scheduler, status)
+        self.store.record_poll(updated, FetchLog(feed_id=feed.id, url=feed.url, at=now, status=status,
+                                                 http_status=http_status, ms=_ms(started), bytes=size,
+                                                 new_entries=new))
+
+    def _feed_failed(self, feed: Feed, now: datetime, reason: str, started: float, bound, *,
+                     http_status: int | None = None, retry_after: float | None = None,
+                     size: int = 0) -> PollResult:
+        updated = backoff.after_error(feed, now, self.settings.scheduler, reason, retry_after,
+                                      self.settings.http.max_retry_after)
+        self.store.record_poll(updated, FetchLog(feed_id=feed.id, url=feed.url, at=now, status="error",
+                                                 http_status=http_status, ms=_ms(started), bytes=size,
+                                                 error=reason))
+        bound.warning("feed.polled", status=http_status or "error", ms=_ms(started), error=reason,
+                      consecutive_errors=updated.consecutive_errors, retry_after=retry_after,
+                      next_poll_at=updated.next_poll_at.isoformat() if updated.next_poll_at else None,
+                      disabled=updated.disabled_reason)
+        return PollResult(feed.url, "error", error=reason)
+
+    # --- one entry ------------------------------------------------------------------------
+
+    async def ingest_entry(self, feed: Feed, entry: Entry) -> str:
+        """Take one feed entry to an outcome: "stored", "copy", "known" or "skipped" (with a reason)."""
+        if not entry.link:
+            return self._skip(feed, entry, None, "no link", "the feed entry has no link")
+        try:
+            url = canonical_url(entry.link)
+        except ValueError as exc:
+            return self._skip(feed, entry, entry.link, "bad link", str(exc))
+        if self.store.known_article(url, feed.id, entry.guid):
+            return "known"
+        fetched_at = self.clock()
+        extracted, raw, content_type, source = await self._article_text(feed, entry, url)
+        if extracted is None:
+            return self._skip(feed, entry, url, "no text", source)
+        if source == "page":
+            url = self._page_url(url, extracted)
+            if self.store.known_article(url, feed.id, entry.guid):
+                return "known"
+        return self._store(feed, entry, url, extracted, raw, content_type, source, fetched_at)
+
+    async def _article_text(self, feed: Feed, entry: Entry, url: str
+                            ) -> tuple[Extracted | None, bytes | None, str | None, str]:
+        """The article page extracted, else the feed's own content; with the reason when neither works."""
+        page_problem = ""
+        try:
+            response = await self.fetcher.get(url, accept=PAGE_ACCEPT)
+            content_type = response.headers.get("content-type")
+            try:
+                extracted = await self._extract(response.body, response.url, content_type)
+                return extracted, response.body, content_type, "page"
+            except ExtractionError as exc:
+                page_problem = f"page: {exc.reason}"
+        except FetchError as exc:
+            page_problem = f"page fetch: {exc.reason}"
+        feed_html = entry.content_html or entry.summary or ""
+        text = text_from_feed_html(feed_html, url, self.settings.residue_rules_path) if feed_html else ""
+        if len(text.split()) < MIN_FEED_TEXT_WORDS:
+            return None, None, None, f"{page_problem}; feed content too short ({len(text.split())} words)"
+        log.info("article.fallback", url=url, reason=page_problem)
+        return Extracted(title=entry.title or None, author=entry.author, published_at=entry.published_at,
+                         site_name=feed.title or None, language=None, text=text, canonical_url=None), \
+            None, None, "feed"
+
+    async def _extract(self, body: bytes, url: str, content_type: str | None) -> Extracted:
+        rules = self.settings.residue_rules_path
+        if self.executor is None:
+            return process_page(body, url, content_type, rules)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, process_page, body, url, content_type, rules)
+
+    @staticmethod
+    def _page_url(url: str, extracted: Extracted) -> str:
+        """Honour the page's rel=canonical / og:url when it names the same site; a canonical on another
+        site (syndication) does not make the article that site's: dedup links the two instead."""
+        if not extracted.canonical_url:
+            return url
+        try:
+            declared = canonical_url(extracted.canonical_url, base=url)
+        except ValueError:
+            return url
+        return declared if host_of(declared) == host_of(url) else url
+
+    def _store(self, feed: Feed, entry: Entry, url: str, extracted: Extracted, raw: bytes | None,
+               content_type: str | None, source: str, fetched_at: datetime) -> str:
+        """From the copy check to the write, with no await: the single writer's critical section."""
+        title = extracted.title or entry.title or ""
+        text = extracted.text
+        published = _earliest(extracted.published_at, entry.published_at)
+        print_ = dedup.fingerprint(title, text)
+        candidates = _Candidates(self.store)
+        verdict = dedup.find_copy(print_, candidates)
+        features = stories.story_features(title, text, published or fetched_at)
+        story_id = None
+        if verdict.duplicate_of is not None:
+            original = candidates.seen.get(verdict.duplicate_of)
+            story_id = original.story_id if original else None
+        else:
+            story_id = self._story_of(features)
+        tags = tag(title, text, self.gazetteer, hints=feed.region_hints)
+        article = Article(
+            url=url, title=title, text=text, fetched_at=fetched_at, feed_id=feed.id, guid=entry.guid,
+            author=extracted.author or entry.author, published_at=published, language=extracted.language,
+            site_name=extracted.site_name, source=source, word_count=len(text.split()),
+            content_hash=print_.content_hash, simhash=print_.simhash, duplicate_of=verdict.duplicate_of,
+            story_id=story_id, regions=tags)
+        alerts = matching_alerts(self.settings.alerts, article, feed.url)
+        extras = ArticleExtras(
+            signature=print_.signature, story_features=stories.serialise(features),
+            dedup_keys=print_.bucket_keys, story_keys=stories.story_keys(features),
+            region_rows=tuple(r for t in tags if t.kind == "city" and (r := self.gazetteer.region(t.region_id))),
+            raw_html=raw if self.settings.raw_retention_days > 0 else None, content_type=content_type,
+            alerts=alerts)
+        try:
+            article_id = self.store.save_article(article, extras)
+        except Exception as exc:  # a unique-URL race is "known"; anything else is a bug worth its traceback
+            if "UNIQUE constraint failed: articles.url" in str(exc):
+                return "known"
+            raise
+        outcome = "copy" if verdict.duplicate_of is not None else "stored"
+        log.info("article.stored" if outcome == "stored" else "article.duplicate", url=url, id=article_id,
+                 feed=feed.url, source=source, words=article.word_count, duplicate_of=verdict.duplicate_of,
+                 reason=verdict.reason, story=story_id or article_id,
+                 focus=[t.region_id for t in tags if t.focus], alerts=len(alerts))
+        return outcome
+
+    def _story_of(self, features: stories.StoryFeatures) -> int | None:
+        for stored in self.store.prints_by_story_keys(list(stories.story_keys(features))):
+            if not stored.story_features:
+                continue
+            try:
+                other = stories.deserialise(stored.story_features)
+            except Exception:
+                log.warning("stories.corrupt_features", article=stored.article_id)
+                continue
+            if stories.same_story(features, other):
+                return stored.story_id
+        return None
+
+    def _skip(self, feed: Feed, entry: Entry, url: str | None, reason: str, detail: str) -> str:
+        self.store.record_skip(Skip(url=url or "", reason=reason, feed_id=feed.id, guid=entry.guid,
+                                    detail=detail), self.clock())
+        log.info("article.skipped", url=url, feed=feed.url, guid=entry.guid, reason=reason, detail=detail)
+        return "skipped"
+
+
+def _earliest(page: datetime | None, feed: datetime | None) -> datetime | None:
+    """The original publication date: the page's, unless the feed's is earlier (pages get re-stamped)."""
+    if page and feed:
+        return min(page, feed)
+    return page or feed
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)

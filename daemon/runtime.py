@@ -1,0 +1,86 @@
+"""Assembles the long-lived pieces from settings and runs them: once (run --once) or as a service.
+
+The CLI and the demo call these; nothing here knows about click.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+from typing import AsyncIterator
+
+import structlog
+
+from daemon.alerts import Deliverer
+from daemon.fetch import Fetcher
+from daemon.gazetteer import Gazetteer
+from daemon.pipeline import Pipeline, PollResult
+from daemon.scheduler import Service, poll_round
+from daemon.settings import Settings
+from storage.records import Feed
+from storage.store import Store
+
+log = structlog.get_logger("newswatch.runtime")
+
+
+def open_store(settings: Settings, gazetteer: Gazetteer | None = None) -> Store:
+    """Open the store and make its feeds and regions match the config."""
+    store = Store.open(settings.storage_path)
+    gazetteer = gazetteer or Gazetteer.load(settings.custom_regions)
+    store.sync_regions(gazetteer.regions())
+    store.sync_feeds([Feed(url=f.url, name=f.name, region_hints=f.regions, interval_s=f.interval_s)
+                      for f in settings.feeds], datetime.now(timezone.utc))
+    return store
+
+
+def worker_pool(settings: Settings) -> ProcessPoolExecutor:
+    """Extraction is CPU-bound: one worker process per core (or as configured)."""
+    workers = settings.workers or os.cpu_count() or 1
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+
+
+@asynccontextmanager
+async def pipeline_for(settings: Settings, *, use_processes: bool = True) -> AsyncIterator[Pipeline]:
+    gazetteer = Gazetteer.load(settings.custom_regions)
+    store = open_store(settings, gazetteer)
+    executor = worker_pool(settings) if use_processes else None
+    fetcher = Fetcher(settings.http)
+    try:
+        yield Pipeline(settings, store, fetcher, gazetteer, executor)
+    finally:
+        await fetcher.aclose()
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        store.close()
+
+
+async def run_once(settings: Settings, *, use_processes: bool = True) -> list[PollResult]:
+    """Poll every enabled feed once, finish the pipeline, deliver due alerts, and return."""
+    async with pipeline_for(settings, use_processes=use_processes) as pipeline:
+        feeds = [f for f in pipeline.store.feeds() if f.disabled_reason is None
+                 and any(f.url == c.url for c in settings.feeds)]
+        log.info("run.once", feeds=len(feeds))
+        results = await poll_round(pipeline, feeds)
+        deliverer = Deliverer(pipeline.store, settings.alerts, user_agent=settings.http.user_agent)
+        try:
+            await deliverer.deliver_due()
+        finally:
+            await deliverer.aclose()
+        return results
+
+
+async def run_service(settings: Settings) -> None:
+    async with pipeline_for(settings) as pipeline:
+        deliverer = Deliverer(pipeline.store, settings.alerts, user_agent=settings.http.user_agent)
+        try:
+            await Service(pipeline, deliverer).run()
+        finally:
+            await deliverer.aclose()
+
+
+def run(coro) -> object:
+    return asyncio.run(coro)
