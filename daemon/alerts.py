@@ -146,14 +146,13 @@ class Deliverer:
         delivered = 0
         for delivery in self.store.due_deliveries(now):
             error = await self._attempt(delivery)
-            done_at = datetime.now(timezone.utc)
             if error is None:
-                self.store.mark_delivered(delivery.id, done_at)
+                self.store.mark_delivered(delivery.id, now)
                 delivered += 1
                 log.info("alert.delivered", rule=delivery.rule, article=delivery.article_id,
                          target=delivery.target, attempts=delivery.attempts + 1)
             else:
-                retry_at = next_attempt(delivery.attempts, done_at)
+                retry_at = next_attempt(delivery.attempts, now)
                 self.store.mark_attempt_failed(delivery.id, error, retry_at)
                 log.warning("alert.failed", rule=delivery.rule, article=delivery.article_id,
                             target=delivery.target, error=error, attempts=delivery.attempts + 1,
