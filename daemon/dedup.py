@@ -50,8 +50,8 @@ MIN_SHINGLES = 8            # fewer shingles than this: no bucket keys, exact ma
 SHORT_TEXT_TOKENS = 25      # shorter bodies are hashed with their title
 MAX_TOKENS = 20_000         # work cap for very long texts
 MAX_HASH_CHARS = 400_000    # the content hash reads at most this many characters of the body
-JACCARD_COPY = 0.60
-CONTAINMENT_COPY = 0.80
+JACCARD_COPY = 0.50
+CONTAINMENT_COPY = 0.75
 SIZE_RATIO = 3.0
 
 _SIG_MAGIC = b"M1"
@@ -64,7 +64,7 @@ _SIGNED = 1 << 63
 
 
 @lru_cache(maxsize=1)
-def _unsegmented() -> re.Pattern[str]:
+def unsegmented_script() -> re.Pattern[str]:
     """A character class of the scripts tokenised per character, read from data/scripts.toml."""
     data = tomllib.loads((Path(__file__).parent / "data" / "scripts.toml").read_text("utf-8"))
     ranges = "".join(f"\\U{int(lo, 16):08x}-\\U{int(hi, 16):08x}" for lo, hi in data["unsegmented"])
@@ -79,7 +79,7 @@ def fold(text: str) -> str:
 def tokens(text: str, limit: int = MAX_TOKENS) -> list[str]:
     """Word tokens of folded text; characters of unsegmented scripts are tokens of their own."""
     folded = unicodedata.normalize("NFKC", text[: limit * 12]).casefold()
-    split = _unsegmented()
+    split = unsegmented_script()
     found: list[str] = []
     for word in _WORD.findall(folded):
         if split.search(word):

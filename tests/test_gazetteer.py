@@ -1,0 +1,87 @@
+"""The gazetteer: regions, names, containment and the config's custom regions."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pycountry
+import pytest
+
+from daemon.gazetteer import DATA_DIR, Gazetteer
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def test_every_iso_country_is_a_region_with_a_parent(gazetteer: Gazetteer) -> None:
+    countries = {r.id: r for r in gazetteer.regions() if r.kind == "country"}
+    assert set(countries) == {c.alpha_2 for c in pycountry.countries}
+    assert all(region.parent_id for region in countries.values())
+
+
+def test_every_country_has_a_demonym_in_the_data_file() -> None:
+    with (DATA_DIR / "demonyms.toml").open("rb") as handle:
+        demonyms = tomllib.load(handle)["demonyms"]
+    assert {c.alpha_2 for c in pycountry.countries} <= set(demonyms)
+
+
+def test_regions_lists_subregions_continents_and_customs_but_no_cities(gazetteer: Gazetteer) -> None:
+    kinds = {r.kind for r in gazetteer.regions()}
+    assert kinds == {"country", "subregion", "continent", "custom"}
+
+
+def test_a_country_sits_in_its_un_subregion_and_continent(gazetteer: Gazetteer) -> None:
+    assert gazetteer.region("ML").parent_id == "western-africa"
+    assert gazetteer.region("western-africa").parent_id == "africa"
+
+
+def test_a_city_region_names_its_country_as_parent(gazetteer: Gazetteer) -> None:
+    bamako = gazetteer.region(gazetteer.resolve("Bamako"))
+    assert (bamako.name, bamako.kind, bamako.parent_id) == ("Bamako", "city", "ML")
+
+
+def test_regions_carry_coordinates(gazetteer: Gazetteer) -> None:
+    assert gazetteer.region("NE").lat is not None and gazetteer.region("sahel").lon is not None
+
+
+def test_containing_a_country_lists_subregion_continent_and_custom_regions(gazetteer: Gazetteer) -> None:
+    assert {"western-africa", "africa", "sahel"} <= set(gazetteer.containing("ML"))
+
+
+def test_containing_a_city_starts_with_its_country(gazetteer: Gazetteer) -> None:
+    assert gazetteer.containing(gazetteer.resolve("Niamey"))[:2] == ("NE", "western-africa")
+
+
+@pytest.mark.parametrize("reference, region_id", [
+    ("Sahel", "sahel"), ("sahel", "sahel"), ("ML", "ML"), ("ml", "ML"), ("Mali", "ML"),
+    ("Western Africa", "western-africa"), ("West Africa", "western-africa"), ("Ivory Coast", "CI"),
+    ("Lake Chad Basin", "lake-chad-basin"), ("africa", "africa"),
+])
+def test_resolve_turns_names_and_ids_into_region_ids(gazetteer: Gazetteer, reference: str, region_id: str) -> None:
+    assert gazetteer.resolve(reference) == region_id
+
+
+def test_resolve_returns_none_for_an_unknown_name(gazetteer: Gazetteer) -> None:
+    assert gazetteer.resolve("Atlantis Prime") is None
+
+
+def test_config_custom_regions_replace_shipped_members(gazetteer: Gazetteer) -> None:
+    custom = Gazetteer.load({"Sahel": ["ML", "NE"]})
+    assert "sahel" not in custom.containing("BF") and "sahel" in custom.containing("NE")
+
+
+def test_a_new_custom_region_gets_a_slug_id_and_contains_its_members() -> None:
+    custom = Gazetteer.load({"Central Sahel": ["ML", "BF", "NE"]})
+    assert custom.resolve("Central Sahel") == "central-sahel"
+    assert "central-sahel" in custom.containing("BF")
+
+
+def test_unknown_custom_member_codes_raise_naming_them() -> None:
+    with pytest.raises(ValueError, match="XX"):
+        Gazetteer.load({"Sahel": ["ML", "XX"]})
+
+
+def test_the_shared_gazetteer_is_built_once_per_process(gazetteer: Gazetteer) -> None:
+    assert Gazetteer.load().index is gazetteer.index

@@ -1,0 +1,238 @@
+"""Region tagging: the seed expectations on fixtures of ours, the classic traps, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.gazetteer import Gazetteer
+from daemon.regions import focus_countries, mentioned_countries, score_pairs, tag
+
+# Shaped like seed 000: icon-sprite labels (with "flag ru"), a time line, the headline twice,
+# a wire story about a drone strike in Mali that also names France, Niger and Ivory Coast.
+DRONE_TITLE = "French Reaper drone kills militants in Mali"
+DRONE_TEXT = """\
+icon bookmarkicon cameraicon closeicon fbicon flag ruicon full chevron upicon searchicon twicon vkicon
+14 Mar, 2021 09:10
+
+French Reaper drone kills militants in Mali
+
+French Reaper drone kills militants in Mali
+
+The French armed forces said on Sunday that a Reaper drone had struck a column of fighters in \
+central Mali, killing several of them, as Paris weighs how long its Sahel mission can last.
+
+The strike followed an ambush on Malian soldiers near the border. French officers said the drone \
+took off from the Niamey air base in Niger.
+
+The French president was in Ivory Coast that weekend; speaking in Abidjan, he said troops would \
+stay in Mali while the threat to Europe remained.
+"""
+
+# Shaped like seed 002, body only (its sidebar about other countries is not part of the clean text).
+BORDER_TEXT = """\
+French attack helicopters on Saturday hit a militant convoy just across the Niger-Mali border, \
+close to where an ambush killed four U.S. soldiers earlier this month.
+
+The French defence ministry said its helicopters chased the gunmen after they crossed from \
+Nigerien territory into Mali.
+
+Earlier that day, fighters on motorbikes had raided a Nigerien army post near the town of Ayorou, \
+killing 12 Nigerien gendarmes.
+
+Nigerien helicopters followed the attackers to the border, where French aircraft took over.
+
+A news site in Mauritania reported that a local Islamic State branch claimed the raid. U.S. \
+officials have blamed the same group for the earlier ambush.
+
+France keeps about 4,000 troops in West Africa under Operation Barkhane.
+"""
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def countries_in(text: str, gazetteer: Gazetteer, title: str = "", hints: tuple[str, ...] = ()) -> set[str]:
+    return mentioned_countries(tag(title, text, gazetteer, hints))
+
+
+# --- the seeds ---------------------------------------------------------------------------------
+
+def test_drone_story_is_about_mali(gazetteer: Gazetteer) -> None:
+    assert focus_countries(tag(DRONE_TITLE, DRONE_TEXT, gazetteer)) == {"ML"}
+
+
+def test_drone_story_mentions_france_niger_and_ivory_coast(gazetteer: Gazetteer) -> None:
+    assert {"FR", "NE", "CI"} <= countries_in(DRONE_TEXT, gazetteer, DRONE_TITLE)
+
+
+def test_drone_story_never_reads_russia_from_the_flag_icon_label(gazetteer: Gazetteer) -> None:
+    assert "RU" not in countries_in(DRONE_TEXT, gazetteer, DRONE_TITLE)
+
+
+def test_drone_story_is_filed_under_sahel_western_africa_and_africa(gazetteer: Gazetteer) -> None:
+    focus = {t.region_id for t in tag(DRONE_TITLE, DRONE_TEXT, gazetteer) if t.focus}
+    assert {"sahel", "western-africa", "africa"} <= focus
+
+
+def test_border_story_is_about_niger_and_mali(gazetteer: Gazetteer) -> None:
+    assert focus_countries(tag("", BORDER_TEXT, gazetteer)) == {"NE", "ML"}
+
+
+def test_border_story_mentions_united_states_france_and_mauritania(gazetteer: Gazetteer) -> None:
+    assert {"US", "FR", "MR"} <= countries_in(BORDER_TEXT, gazetteer)
+
+
+def test_border_story_carries_none_of_the_sidebar_countries(gazetteer: Gazetteer) -> None:
+    sidebar = {"PL", "GB", "DE", "IT", "SE", "FI", "TR", "RU", "UA"}
+    assert not sidebar & countries_in(BORDER_TEXT, gazetteer)
+
+
+# --- traps -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("Herders fled from Niger into northern Nigeria.", {"NE", "NG"}, set()),
+    ("Nigeria's army said it repelled the attack.", {"NG"}, {"NE"}),
+    ("Elections in Niger were postponed.", {"NE"}, {"NG"}),
+    ("Boats carry rice down the Niger River every season.", set(), {"NE"}),
+])
+def test_niger_and_nigeria_are_told_apart(gazetteer: Gazetteer, text: str, present: set, absent: set) -> None:
+    found = countries_in(text, gazetteer)
+    assert present <= found and not absent & found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Voters in Guinea-Bissau went to the polls.", {"GW"}),
+    ("Oil output in Equatorial Guinea fell.", {"GQ"}),
+    ("Floods hit Papua New Guinea.", {"PG"}),
+    ("Protests spread in Guinea.", {"GN"}),
+])
+def test_the_guinea_family_takes_the_longest_name(gazetteer: Gazetteer, text: str, expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Storms hit Atlanta, Georgia, and Birmingham, Alabama.", "US"),
+    ("Peaches from Georgia and South Carolina sold out in Florida.", "US"),
+    ("Protesters in Tbilisi, Georgia, marched on parliament.", "GE"),
+    ("Georgia and Russia traded accusations over South Ossetia.", "GE"),
+])
+def test_georgia_is_decided_by_its_neighbours_in_the_text(gazetteer: Gazetteer, text: str, expected: str) -> None:
+    found = countries_in(text, gazetteer)
+    assert expected in found and ({"US", "GE"} - {expected}).isdisjoint(found)
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Chad Smith scored twice in the second half.", "TD"),
+    ("Michael Jordan said he would not return.", "JO"),
+    ("Paris Hilton arrived at the premiere.", "FR"),
+    ("Victoria Beckham launched a new label.", "AU"),
+    ("Mr. Jordan declined to comment.", "JO"),
+])
+def test_place_names_used_as_person_names_are_not_places(gazetteer: Gazetteer, text: str, absent: str) -> None:
+    assert absent not in countries_in(text, gazetteer)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Washington said the sanctions would stay.", "US"),
+    ("Moscow's response came within hours.", "RU"),
+    ("Paris said the mission would end next year.", "FR"),
+])
+def test_capitals_standing_for_governments_tag_the_country(gazetteer: Gazetteer, text: str, expected: str) -> None:
+    tags = tag("", text, gazetteer)
+    assert mentioned_countries(tags) == {expected} and not [t for t in tags if t.kind == "city"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Fighting resumed near Kinshasa as Congo's army advanced.", "CD"),
+    ("In Brazzaville, Congo's president met donors.", "CG"),
+    ("Rebels seized towns in the Democratic Republic of Congo.", "CD"),
+    ("Oil revenue in the Republic of Congo rose.", "CG"),
+    ("Ebola cases in Congo rose again.", "CD"),
+])
+def test_congo_is_resolved_to_one_of_the_two_congos(gazetteer: Gazetteer, text: str, expected: str) -> None:
+    assert countries_in(text, gazetteer) == {expected}
+
+
+def test_paris_texas_is_in_the_united_states_not_france(gazetteer: Gazetteer) -> None:
+    assert countries_in("A tornado damaged homes in Paris, Texas, on Monday.", gazetteer) == {"US"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mali's army retook the town.", {"ML"}),
+    ("Mali’s junta extended its rule.", {"ML"}),
+    ("Patrols along the Niger-Mali border increased.", {"NE", "ML"}),
+    ("The Burkina Faso–Niger road reopened.", {"BF", "NE"}),
+])
+def test_possessives_and_hyphenated_pairs_are_matched(gazetteer: Gazetteer, text: str, expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+def test_all_caps_text_is_matched(gazetteer: Gazetteer) -> None:
+    assert countries_in("TROOPS DEPLOYED TO CHAD AND MALI AFTER ATTACK", gazetteer) == {"TD", "ML"}
+
+
+def test_lower_case_common_words_are_not_places(gazetteer: Gazetteer) -> None:
+    assert countries_in("We ate turkey and a chad of paper fell.", gazetteer) == set()
+
+
+def test_capitalised_turkey_is_the_country(gazetteer: Gazetteer) -> None:
+    assert countries_in("Turkey closed its border.", gazetteer) == {"TR"}
+
+
+def test_dateline_city_makes_its_country_the_focus(gazetteer: Gazetteer) -> None:
+    text = "ABIDJAN, Ivory Coast — Cocoa farmers blocked roads on Tuesday over prices."
+    tags = tag("Cocoa farmers block roads", text, gazetteer)
+    assert focus_countries(tags) == {"CI"}
+    assert any(t.kind == "city" and t.focus for t in tags)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Les élections au Tchad ont été reportées.", {"TD"}),
+    ("La Côte d'Ivoire a fermé sa frontière.", {"CI"}),
+    ("Une explosion a frappé Niamey dimanche.", {"NE"}),
+    ("هاجم مسلحون قاعدة في مالي", {"ML"}),
+])
+def test_french_and_arabic_place_names_are_recognised(gazetteer: Gazetteer, text: str, expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+def test_a_city_rolls_up_to_country_subregion_continent_and_custom_regions(gazetteer: Gazetteer) -> None:
+    tags = tag("Curfew imposed in Bamako", "Authorities in Bamako imposed a curfew.", gazetteer)
+    focus = {t.region_id for t in tags if t.focus}
+    assert {"ML", "western-africa", "africa", "sahel", gazetteer.resolve("Bamako")} <= focus
+
+
+def test_feed_hints_are_evidence_for_an_ambiguous_name(gazetteer: Gazetteer) -> None:
+    assert countries_in("Flooding in Georgia closed roads.", gazetteer, hints=("US",)) == {"US"}
+
+
+def test_feed_hints_alone_create_no_tags(gazetteer: Gazetteer) -> None:
+    assert tag("Quarterly results", "Revenue rose four percent.", gazetteer, hints=("ML",)) == ()
+
+
+def test_one_stray_mention_is_not_a_focus(gazetteer: Gazetteer) -> None:
+    text = "The company reported higher sales. Its chief executive once worked for a bank in Canada."
+    assert focus_countries(tag("Sales rise", text, gazetteer)) == set()
+
+
+def test_text_with_no_places_gets_no_tags(gazetteer: Gazetteer) -> None:
+    assert tag("A recipe", "Whisk the eggs, add the flour and bake for twenty minutes.", gazetteer) == ()
+
+
+def test_empty_input_gets_no_tags(gazetteer: Gazetteer) -> None:
+    assert tag("", "", gazetteer) == ()
+
+
+def test_very_long_text_is_tagged_within_its_cap(gazetteer: Gazetteer) -> None:
+    text = "Troops arrived in Mali. " * 50_000
+    assert mentioned_countries(tag("", text, gazetteer)) == {"ML"}
+
+
+def test_score_pairs_counts_article_country_pairs() -> None:
+    gold = {"a": {"ML", "NE"}, "b": {"US"}, "c": set()}
+    predicted = {"a": {"ML"}, "b": {"US", "FR"}, "c": {"GB"}}
+    scores = score_pairs(gold, predicted)
+    assert (scores.true_positives, scores.false_positives, scores.false_negatives) == (2, 2, 1)
+    assert round(scores.f1, 3) == round(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3), 3)
