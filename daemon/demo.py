@@ -40,7 +40,13 @@ def run_demo(db_path: str, echo: Callable[[str], None] = print) -> int:
     started = time.monotonic()
     with Newsroom() as newsroom, WebhookReceiver(DEMO_SECRET) as receiver:
         for route in routes(newsroom.url("").rstrip("/")):
-            newsroom.add(route.path, route.body, content_type=route.content_type)
+            if route.syndicated:
+                # The syndicating outlet answers a little later, so the outlet that broke the
+                # story is seen first and stays the original, as it would be in real life.
+                newsroom.add_fault(route.path, "slow", delay=0.5, body=route.body,
+                                   content_type=route.content_type)
+            else:
+                newsroom.add(route.path, route.body, content_type=route.content_type)
         settings = demo_settings(db_path, newsroom, receiver.url)
         results = runtime.run(runtime.run_once(settings))
         alerts = receiver.accepted()

@@ -24,6 +24,7 @@ class Route:
     path: str
     body: bytes
     content_type: str
+    syndicated: bool = False   # the page carries another outlet's story
 
 
 def load_newsroom(path: Path = DATA) -> dict:
@@ -127,7 +128,8 @@ def routes(base_url: str, newsroom: dict | None = None) -> list[Route]:
             if article.get("no_link") or article.get("page_missing"):
                 continue
             page = render_page(article, outlet, by_slug, base_url)
-            result.append(Route(f"/{slug}/{article['slug']}", page.encode(), "text/html; charset=utf-8"))
+            result.append(Route(f"/{slug}/{article['slug']}", page.encode(), "text/html; charset=utf-8",
+                                syndicated="copy_of" in article))
     return result
 
 

@@ -56,7 +56,7 @@ class PollResult:
 
 
 class _Candidates:
-    """Adapts the store's fingerprint lookups to dedup's CandidateSource protocol."""
+    """Adapts the store's fingerprint lookups to dedup's CandidateSource and stories' StorySource."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -66,7 +66,8 @@ class _Candidates:
         self.seen[stored.article_id] = stored
         return dedup.Candidate(article_id=stored.article_id, story_id=stored.story_id,
                                content_hash=stored.content_hash, signature=stored.signature,
-                               published_at=stored.published_at, title=stored.title)
+                               published_at=stored.published_at, title=stored.title,
+                               duplicate_of=stored.duplicate_of)
 
     def by_content_hash(self, content_hash: str) -> dedup.Candidate | None:
         stored = self.store.print_by_content_hash(content_hash)
@@ -74,6 +75,10 @@ class _Candidates:
 
     def by_bucket_keys(self, keys, limit: int = 200) -> list[dedup.Candidate]:
         return [self._candidate(s) for s in self.store.prints_by_dedup_keys(list(keys), limit)]
+
+    def by_story_keys(self, keys, limit: int = 200) -> list[stories.StoryCandidate]:
+        return [stories.StoryCandidate(s.article_id, s.story_id, s.story_features)
+                for s in self.store.prints_by_story_keys(list(keys), limit) if s.story_features]
 
 
 class Pipeline:
@@ -156,7 +161,7 @@ class Pipeline:
         if self.store.known_article(url, feed.id, entry.guid):
             return "known"
         fetched_at = self.clock()
-        extracted, raw, content_type, source = await self._article_text(feed, entry, url)
+        extracted, raw, content_type, source = await self._article_text(feed, entry, entry.link, url)
         if extracted is None:
             return self._skip(feed, entry, url, "no text", source)
         if source == "page":
@@ -165,12 +170,15 @@ class Pipeline:
                 return "known"
         return self._store(feed, entry, url, extracted, raw, content_type, source, fetched_at)
 
-    async def _article_text(self, feed: Feed, entry: Entry, url: str
+    async def _article_text(self, feed: Feed, entry: Entry, link: str, url: str
                             ) -> tuple[Extracted | None, bytes | None, str | None, str]:
-        """The article page extracted, else the feed's own content; with the reason when neither works."""
+        """The article page extracted, else the feed's own content; with the reason when neither works.
+
+        The page is fetched at the link the feed gave (a canonical form without "www." or with
+        tracking parameters removed may not resolve); the canonical URL is what we store."""
         page_problem = ""
         try:
-            response = await self.fetcher.get(url, accept=PAGE_ACCEPT)
+            response = await self.fetcher.get(link, accept=PAGE_ACCEPT)
             content_type = response.headers.get("content-type")
             try:
                 extracted = await self._extract(response.body, response.url, content_type)
@@ -217,12 +225,9 @@ class Pipeline:
         candidates = _Candidates(self.store)
         verdict = dedup.find_copy(print_, candidates)
         features = stories.story_features(title, text, published or fetched_at)
-        story_id = None
-        if verdict.duplicate_of is not None:
-            original = candidates.seen.get(verdict.duplicate_of)
-            story_id = original.story_id if original else None
-        else:
-            story_id = self._story_of(features)
+        original = candidates.seen.get(verdict.duplicate_of) if verdict.duplicate_of is not None else None
+        story_id = stories.assign_story(features, candidates,
+                                        original.story_id if original else None).story_id
         tags = tag(title, text, self.gazetteer, hints=feed.region_hints)
         article = Article(
             url=url, title=title, text=text, fetched_at=fetched_at, feed_id=feed.id, guid=entry.guid,
@@ -249,19 +254,6 @@ class Pipeline:
                  reason=verdict.reason, story=story_id or article_id,
                  focus=[t.region_id for t in tags if t.focus], alerts=len(alerts))
         return outcome
-
-    def _story_of(self, features: stories.StoryFeatures) -> int | None:
-        for stored in self.store.prints_by_story_keys(list(stories.story_keys(features))):
-            if not stored.story_features:
-                continue
-            try:
-                other = stories.deserialise(stored.story_features)
-            except Exception:
-                log.warning("stories.corrupt_features", article=stored.article_id)
-                continue
-            if stories.same_story(features, other):
-                return stored.story_id
-        return None
 
     def _skip(self, feed: Feed, entry: Entry, url: str | None, reason: str, detail: str) -> str:
         self.store.record_skip(Skip(url=url or "", reason=reason, feed_id=feed.id, guid=entry.guid,

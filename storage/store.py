@@ -60,6 +60,7 @@ class StoredPrint:
     story_features: bytes
     published_at: datetime | None
     title: str
+    duplicate_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +362,8 @@ class Store:
 
     # --- dedup and story candidates ------------------------------------------------------
 
-    _PRINT_SQL = ("SELECT a.id, a.story_id, a.content_hash, f.signature, f.story_features, a.published_at, a.title "
+    _PRINT_SQL = ("SELECT a.id, a.story_id, a.content_hash, f.signature, f.story_features, a.published_at, a.title, "
+                  "a.duplicate_of "
                   "FROM articles a LEFT JOIN article_fingerprints f ON f.article_id = a.id ")
 
     def print_by_content_hash(self, content_hash: str) -> StoredPrint | None:
@@ -388,7 +390,7 @@ class Store:
     def _print(row: tuple) -> StoredPrint:
         return StoredPrint(article_id=row[0], story_id=row[1], content_hash=row[2] or "",
                            signature=row[3] or b"", story_features=row[4] or b"",
-                           published_at=parse_iso(row[5]), title=row[6] or "")
+                           published_at=parse_iso(row[5]), title=row[6] or "", duplicate_of=row[7])
 
     # --- outbox ----------------------------------------------------------------------------
 
