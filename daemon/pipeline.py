@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 import structlog
 
-from daemon import backoff, dedup, stories
+from daemon import backoff, boilerplate, dedup, stories
 from daemon.alerts import matching_alerts
 from daemon.errors import ExtractionError, FeedParseError, FetchError
 from daemon.extract import Extracted, process_page, text_from_feed_html
@@ -30,6 +30,7 @@ from daemon.regions import tag
 from daemon.settings import Settings
 from daemon.urls import canonical_url, host_of
 from storage.records import Article, Feed, FetchLog, Skip
+from storage.site_lines import SiteLines
 from storage.store import ArticleExtras, KnownArticle, Store, StoredPrint
 
 log = structlog.get_logger("newswatch.pipeline")
@@ -219,7 +220,7 @@ class Pipeline:
                content_type: str | None, source: str, fetched_at: datetime) -> str:
         """From the copy check to the write, with no await: the single writer's critical section."""
         title = extracted.title or entry.title or ""
-        text = extracted.text
+        text, site_lines = self._without_site_lines(host_of(url), extracted.text)
         published = _earliest(extracted.published_at, entry.published_at)
         print_ = dedup.fingerprint(title, text)
         candidates = _Candidates(self.store)
@@ -241,7 +242,7 @@ class Pipeline:
             dedup_keys=print_.bucket_keys, story_keys=stories.story_keys(features),
             region_rows=tuple(r for t in tags if t.kind == "city" and (r := self.gazetteer.region(t.region_id))),
             raw_html=raw if self.settings.raw_retention_days > 0 else None, content_type=content_type,
-            alerts=alerts)
+            alerts=alerts, site_lines=site_lines)
         try:
             article_id = self.store.save_article(article, extras)
         except Exception as exc:  # a unique-URL race is "known"; anything else is a bug worth its traceback
@@ -254,6 +255,15 @@ class Pipeline:
                  reason=verdict.reason, story=story_id or article_id,
                  focus=[t.region_id for t in tags if t.focus], alerts=len(alerts))
         return outcome
+
+    def _without_site_lines(self, host: str, text: str) -> tuple[str, SiteLines]:
+        """The text without its host's learned boilerplate, and its lines to count when saved."""
+        lines = boilerplate.learn(text)
+        known = boilerplate.known_keys(self.store.site_line_counts(host, lines), pending=True)
+        clean_text, removed = boilerplate.strip(text, known)
+        if removed:
+            log.debug("article.site_lines_removed", host=host, lines=len(removed))
+        return clean_text, SiteLines(host, tuple(lines.items()))
 
     def _skip(self, feed: Feed, entry: Entry, url: str | None, reason: str, detail: str) -> str:
         self.store.record_skip(Skip(url=url or "", reason=reason, feed_id=feed.id, guid=entry.guid,

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from daemon.gazetteer import Gazetteer, NameEntry, letters_only, normalize_token
+from daemon.gazetteer import Gazetteer, NameEntry, letters_only, name_key, normalize_token
 from storage.records import RegionTag
 
 MAX_CHARS = 200_000          # very long texts: tag the first 200k characters (capped work)
@@ -36,6 +36,11 @@ LEAD_WEIGHT = 1.5            # ... in the lead
 DEMONYM_ONLY_MIN = 2         # a country only ever named by its adjective needs this many of them
 DEMONYM_CAP = 1.0            # adjectives ("French troops") add at most this much to a country
 ACTOR_ONLY_SHARE = 0.6       # a country never named as a place counts this share toward focus
+COHERENCE_WEIGHT = 2.0       # per name elsewhere in the article that points to the same country
+COHERENCE_CAP = 3.0
+COHERENT_SUPPORT = 1.0       # a weak city is taken when other names point this much to its country
+DOMINANT = 2.0               # other names this strongly for one country outweigh a lone namesake
+NON_CITY_SIZE = 1_000_000    # a country, state or adjective votes like a city of this size
 STRONG_KINDS = frozenset({"country", "alias", "abbreviation", "subdivision", "county", "government"})
 _TOKEN = re.compile(r"\w+")
 _DATELINE = re.compile(r"^\s*([^\n]{2,80}?)\s*(?:\([^)\n]{1,40}\)\s*)?(?:—|–|--|-|:)\s", re.UNICODE)
@@ -227,7 +232,7 @@ def _qualifier(text: _Text, match: _Match, following: _Match | None) -> _Match |
 
 
 def _choose(match: _Match, candidates: Sequence[NameEntry], anchors: dict[str, float],
-            support: set[str], qualifier: _Match | None) -> tuple[NameEntry, bool]:
+            support: set[str], qualifier: _Match | None, others: dict[str, float]) -> tuple[NameEntry, bool]:
     """The most likely meaning of an ambiguous name, and whether a qualifier confirmed it."""
     def score(entry: NameEntry) -> tuple[float, int]:
         value = _prior(entry)
@@ -235,6 +240,7 @@ def _choose(match: _Match, candidates: Sequence[NameEntry], anchors: dict[str, f
             value += 3.0
         elif entry.country in support:
             value += 1.5
+        value += COHERENCE_WEIGHT * min(others.get(entry.country, 0.0), COHERENCE_CAP)
         confirmed = qualifier is not None and any(
             q.country == entry.country and (not q.admin1 or not entry.admin1 or q.admin1 == entry.admin1)
             for q in qualifier.entries)
@@ -284,14 +290,39 @@ def _resolve(text: _Text, matches: list[_Match], gazetteer: Gazetteer,
     for code in hinted:
         evidence.setdefault(code, 0.5)
 
+    shares = {}
+    for match in kept:
+        shares.setdefault(name_key(text.doc[match.start:match.end]), _country_shares(match.entries))
+    coherence: dict[str, float] = defaultdict(float)
+    for split in shares.values():
+        for code, share in split.items():
+            coherence[code] += share
     mentions: list[_Mention] = []
     for position, match in enumerate(kept):
         following = kept[position + 1] if position + 1 < len(kept) else None
+        own = shares[name_key(text.doc[match.start:match.end])]
+        others = {code: total - own.get(code, 0.0) for code, total in coherence.items()}
         mention = _mention(text, match, _qualifier(text, match, following), evidence, support,
-                           unique_names, gazetteer)
+                           unique_names, gazetteer, others)
         if mention is not None:
             mentions.append(mention)
     return mentions
+
+
+def _outweighed(country: str | None, others: dict[str, float]) -> bool:
+    """Whether the article's other names point elsewhere and never to this country."""
+    return others.get(country or "", 0.0) < COHERENT_SUPPORT / 2 and max(others.values(), default=0.0) >= DOMINANT
+
+
+def _country_shares(entries: Sequence[NameEntry]) -> dict[str, float]:
+    """How one name's vote for the article's country splits between the countries it may name."""
+    weight: dict[str, float] = {}
+    for entry in entries:
+        if entry.country:
+            size = entry.population if entry.kind == "city" else NON_CITY_SIZE
+            weight[entry.country] = max(weight.get(entry.country, 0.0), float(max(size, 1)))
+    total = sum(weight.values())
+    return {code: value / total for code, value in weight.items()}
 
 
 def _hinted_countries(hints: Iterable[str], gazetteer: Gazetteer) -> set[str]:
@@ -310,7 +341,8 @@ def _hinted_countries(hints: Iterable[str], gazetteer: Gazetteer) -> set[str]:
 
 
 def _mention(text: _Text, match: _Match, qualifier: _Match | None, evidence: dict[str, float],
-             support: set[str], unique_names: dict[str, set[str]], gazetteer: Gazetteer) -> _Mention | None:
+             support: set[str], unique_names: dict[str, set[str]], gazetteer: Gazetteer,
+             others: dict[str, float]) -> _Mention | None:
     """One match -> one weighted mention, or None when the evidence does not carry a weak city."""
     amb = gazetteer.ambiguity
     surface = text.doc[match.start:match.end]
@@ -319,13 +351,20 @@ def _mention(text: _Text, match: _Match, qualifier: _Match | None, evidence: dic
     if regions:
         entry, confirmed = regions[0], False
     else:
-        entry, confirmed = _choose(match, match.entries, evidence, support, qualifier)
+        entry, confirmed = _choose(match, match.entries, evidence, support, qualifier, others)
     kind = entry.kind
+    if kind == "subdivision" and surface in amb.weak_city_names and not confirmed \
+            and others.get(entry.country, 0.0) < COHERENT_SUPPORT:
+        return None
+    if (kind in ("country", "alias") and surface in amb.namesake_countries and _outweighed(entry.country, others)
+            and not _is_locative(text, match.first, gazetteer)):
+        return None
     if kind == "city":
         own = normalize_token(surface)
         unique = own in unique_names.get(entry.country, ())
         supported = (entry.country in evidence or confirmed or text.in_dateline(match.start)
                      or len(unique_names.get(entry.country, set()) - {own}) >= 1
+                     or others.get(entry.country, 0.0) >= COHERENT_SUPPORT
                      or unique and entry.population >= UNIQUE_CITY
                      or entry.population >= BIG_CITY and surface not in amb.weak_city_names)
         if not supported:
@@ -388,7 +427,7 @@ def _tags(mentions: list[_Mention], gazetteer: Gazetteer) -> tuple[RegionTag, ..
     countries = [r for r in score if len(r) == 2 and r.isupper()
                  and (r in named or r in prominent or count[r] >= DEMONYM_ONLY_MIN)]
     focus = _focus_countries(countries, score, count, prominent, located)
-    direct = {r for r in score if r not in city_country and r not in countries}
+    direct = {r for r in score if r not in city_country and not _is_country_code(r)}
     rolled: dict[str, float] = defaultdict(float)
     rolled_count: dict[str, int] = defaultdict(int)
     rolled_focus: set[str] = set()
@@ -413,6 +452,10 @@ def _tags(mentions: list[_Mention], gazetteer: Gazetteer) -> tuple[RegionTag, ..
         tags.append(RegionTag(region_id, region.kind, count.get(region_id, 0) + rolled_count.get(region_id, 0),
                               round(total, 3), is_focus))
     return tuple(sorted(tags, key=lambda t: (-t.score, t.region_id)))
+
+
+def _is_country_code(region_id: str) -> bool:
+    return len(region_id) == 2 and region_id.isupper()
 
 
 def _focus_countries(countries: list[str], score: dict[str, float], count: dict[str, int],

@@ -88,5 +88,24 @@ def initial(db: Database) -> None:
     db["deliveries"].create_index(["status", "next_attempt_at"])
 
 
+@migrations(name="0002_site_lines")
+def site_lines(db: Database) -> None:
+    """Per-host counts of recurring lines (site-learned boilerplate, daemon/boilerplate.py).
+
+    site_hosts counts each host's articles; a line remembers that count as it stood before the
+    line's first article, so the share of the host's articles carrying it can be told later.
+    The example is kept from a line's second article on: most lines are seen once.
+    """
+    db["site_hosts"].create({"host": str, "articles": int, "first_seen": str, "last_seen": str},
+                            pk="host", not_null={"articles"}, defaults={"articles": 0})
+    db["site_lines"].create({
+        "host": str, "line_hash": int, "example": str, "articles": int, "host_articles_before": int,
+        "first_seen": str, "last_seen": str,
+    }, pk=("host", "line_hash"), not_null={"articles", "host_articles_before"},
+        defaults={"articles": 0, "host_articles_before": 0})
+    db["site_lines"].create_index(["host", "articles"])
+    db["site_lines"].create_index(["articles", "last_seen"])
+
+
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations._migrations}

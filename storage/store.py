@@ -21,8 +21,9 @@ from typing import Any, Iterator
 from sqlite_utils import Database
 
 from storage.errors import StoreError
-from storage.records import Article, Delivery, Feed, FetchLog, Region, Skip
+from storage.records import Article, Delivery, Feed, FetchLog, Region, RegionTag, Skip
 from storage.schema import known_migration_names, migrations
+from storage.site_lines import SiteLines, SiteLinesMixin
 
 _SIGNED = 1 << 63
 
@@ -99,9 +100,10 @@ class ArticleExtras:
     raw_html: bytes | None = None
     content_type: str | None = None
     alerts: tuple[tuple[str, str], ...] = ()  # (rule name, target) to put in the outbox
+    site_lines: SiteLines | None = None       # the article's lines, counted when it is first saved
 
 
-class Store:
+class Store(SiteLinesMixin):
     """The SQLite store: schema on open, one writer, records in and out."""
 
     def __init__(self, db: Database, path: str) -> None:
@@ -257,6 +259,7 @@ class Store:
             if article.story_id is None:
                 self.db["articles"].update(article_id, {"story_id": article_id})
             self._write_extras(article_id, article, extras)
+            self._count_site_lines(extras.site_lines, iso(article.fetched_at))
             for rule, target in extras.alerts:
                 self.db.execute(
                     "INSERT OR IGNORE INTO deliveries (rule, article_id, target, status, attempts, created_at, "
@@ -447,3 +450,77 @@ class Store:
 
     def articles(self) -> list[dict[str, Any]]:
         return list(self.db["articles"].rows_where(order_by="id"))
+
+    # --- reprocessing ----------------------------------------------------------------------
+
+    def article_ids(self, since: datetime | None = None, host: str | None = None) -> list[int]:
+        """Ids of stored articles, oldest first: fetched at or after since, on host or its subdomains."""
+        where, params = ["1 = 1"], []
+        if since is not None:
+            where.append("fetched_at >= ?")
+            params.append(iso(since))
+        if host:
+            where.append("(" + " OR ".join(["url GLOB ?"] * 4) + ")")
+            params += [f"*://{host}/*", f"*://{host}:*", f"*://*.{host}/*", f"*://*.{host}:*"]
+        return [r[0] for r in self.db.execute(
+            f"SELECT id FROM articles WHERE {' AND '.join(where)} ORDER BY id", params).fetchall()]
+
+    def stored_article(self, article_id: int) -> Article | None:
+        """One stored article as the record the daemon built, with its region tags."""
+        rows = list(self.db["articles"].rows_where("id = ?", [article_id]))
+        if not rows:
+            return None
+        r = rows[0]
+        tags = tuple(RegionTag(t[0], t[1], t[2], t[3], bool(t[4])) for t in self.db.execute(
+            "SELECT region_id, kind, mentions, score, focus FROM article_regions WHERE article_id = ? "
+            "ORDER BY score DESC", [article_id]))
+        return Article(
+            url=r["url"], title=r["title"] or "", text=r["text"] or "", fetched_at=parse_iso(r["fetched_at"]),
+            feed_id=r["feed_id"], guid=r["guid"], author=r["author"], published_at=parse_iso(r["published_at"]),
+            language=r["language"], site_name=r["site_name"], source=r["source"] or "page",
+            word_count=r["word_count"] or 0, content_hash=r["content_hash"] or "",
+            simhash=to_unsigned64(r["simhash"] or 0), duplicate_of=r["duplicate_of"], story_id=r["story_id"],
+            regions=tags, id=r["id"])
+
+    def earlier_print_by_content_hash(self, content_hash: str, before_id: int) -> StoredPrint | None:
+        """print_by_content_hash among the articles stored before before_id (for reprocessing)."""
+        row = self.db.execute(self._PRINT_SQL + "WHERE a.content_hash = ? AND a.duplicate_of IS NULL AND a.id < ? "
+                              "ORDER BY a.id LIMIT 1", [content_hash, before_id]).fetchone()
+        return self._print(row) if row else None
+
+    def earlier_prints_by_keys(self, kind: str, keys: Sequence[int], before_id: int,
+                               limit: int = 200) -> list[StoredPrint]:
+        """prints_by_dedup_keys (kind "dedup") or _by_story_keys ("story") before before_id."""
+        table = {"dedup": "dedup_buckets", "story": "story_buckets"}[kind]
+        if not keys:
+            return []
+        rows = self.db.execute(
+            self._PRINT_SQL + f"WHERE a.id IN (SELECT article_id FROM {table} WHERE bucket_key IN "
+            f"({','.join('?' * len(keys))}) AND article_id < ? GROUP BY article_id "
+            f"ORDER BY count(*) DESC, article_id LIMIT ?)", [*keys, before_id, limit]).fetchall()
+        return [self._print(row) for row in rows]
+
+    def rewrite_article(self, article_id: int, article: Article, extras: ArticleExtras, *,
+                        revised_at: datetime | None = None, changed_ratio: float = 0.0) -> None:
+        """Reprocessed values for a stored article, in place (same id and URL); a revision is recorded
+        only with revised_at (the text changed). No alert is queued and no line counted again. Copies
+        of an article that turned out to be a copy itself follow it to its original."""
+        row = self._article_row(article)
+        for key in ("url", "fetched_at", "feed_id", "guid", "source"):
+            row.pop(key)
+        with self.transaction():
+            old_hash, old_words, revision = self.db.execute(
+                "SELECT content_hash, word_count, revision FROM articles WHERE id = ?", [article_id]).fetchone()
+            if revised_at is not None:
+                row.update(revision=(revision or 0) + 1, updated_at=iso(revised_at))
+                self.db["article_revisions"].insert({
+                    "article_id": article_id, "at": iso(revised_at), "old_content_hash": old_hash,
+                    "new_content_hash": article.content_hash, "changed_ratio": round(changed_ratio, 4),
+                    "old_word_count": old_words, "new_word_count": article.word_count})
+            self.db["articles"].update(article_id, row)
+            for table in ("article_regions", "dedup_buckets", "story_buckets"):
+                self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+            self._write_extras(article_id, article, dataclasses.replace(extras, raw_html=None))
+            if article.duplicate_of is not None:
+                self.db.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?",
+                                [article.duplicate_of, article_id])

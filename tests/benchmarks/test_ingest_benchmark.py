@@ -1,0 +1,257 @@
+"""End-to-end ingest speed: `run --once` over the extraction corpus served by a loopback newsroom,
+next to bare trafilatura in the same run, and a poll round of 1,000 unchanged feeds answering 304.
+
+Run with: pytest tests/benchmarks/test_ingest_benchmark.py -m benchmark -s
+Memory is the kernel's peak resident set (VmHWM in /proc/<pid>/status): for the parent it is reset
+before each phase (/proc/self/clear_refs), for each extraction worker it is read just before the
+pool shuts down. The newsroom serving the pages runs on threads inside the parent and counts there.
+Only sanity is asserted (every page stored or skipped with a reason); the timings are printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import httpx
+import pytest
+import structlog
+import trafilatura
+
+from daemon import log as logconf
+from daemon import runtime
+from daemon.evaluation import CorpusPage, load_corpus
+from daemon.newsroom import Newsroom
+from daemon.scheduler import poll_round
+from daemon.settings import FeedSettings, HttpSettings, Settings
+from storage.store import Store
+
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "extraction"
+FEEDS = 6
+WORKERS = 2
+CONCURRENCY = 16            # every loopback feed and page is one host: lift the per-host limit to the global one
+UNCHANGED_FEEDS = 1000
+
+pytestmark = pytest.mark.benchmark
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[CorpusPage]:
+    if not (CORPUS / "ground-truth.json").is_file():
+        pytest.skip(f"extraction corpus not found at {CORPUS}")
+    return load_corpus(CORPUS)
+
+
+@pytest.fixture(autouse=True)
+def logs_to_file(tmp_path: Path):
+    """Log as under systemd (JSON lines), into a file, so the terminal shows only the numbers."""
+    with open(tmp_path / "newswatch.log", "w", encoding="utf-8") as stream:
+        logconf.configure("json", "info", stream)
+        yield
+    structlog.reset_defaults()
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+def peak_kib(pid: int | str = "self") -> int:
+    """The process's peak resident set so far (kernel's high-water mark), in KiB; 0 when gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+
+
+def rss_kib() -> int:
+    status = Path("/proc/self/status").read_text()
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+
+
+def reset_peak() -> int:
+    """Start a new high-water mark at the current resident set; returns that baseline in KiB."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass  # older kernels: the peak then covers the whole process life, which only overstates it
+    return rss_kib()
+
+
+class MeasuredPool(ProcessPoolExecutor):
+    """The daemon's worker pool, noting each worker's peak memory before it is shut down."""
+
+    worker_peaks_kib: tuple[int, ...] = ()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.worker_peaks_kib = tuple(peak_kib(pid) for pid in list(self._processes or {}))
+        super().shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    name: str
+    items: int
+    seconds: float
+    parent_peak_kib: int = 0
+    parent_rise_kib: int = 0
+    worker_peaks_kib: tuple[int, ...] = ()
+
+    @property
+    def per_second(self) -> float:
+        return self.items / self.seconds
+
+    def line(self, unit: str) -> str:
+        memory = f"parent peak {self.parent_peak_kib / 1024:.0f} MiB (+{self.parent_rise_kib / 1024:.0f})"
+        if self.worker_peaks_kib:
+            memory += ", workers " + " + ".join(f"{k / 1024:.0f}" for k in self.worker_peaks_kib) + " MiB"
+        return f"  {self.name:<34} {self.items:>5} {unit} in {self.seconds:6.2f} s = {self.per_second:7.1f}/s  {memory}"
+
+
+# --- the loopback world -------------------------------------------------------------------
+
+def rss(title: str, items: list[tuple[str, str, str]]) -> bytes:
+    """An RSS 2.0 feed of (guid, link, title) items, written by us."""
+    entries = "".join(f"<item><guid isPermaLink=\"false\">{escape(guid)}</guid><link>{escape(link)}</link>"
+                      f"<title>{escape(text)}</title></item>" for guid, link, text in items)
+    return (f"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>{escape(title)}"
+            f"</title><link>http://127.0.0.1/</link><description>benchmark feed</description>{entries}"
+            "</channel></rss>").encode()
+
+
+def settings_for(db_path: Path, feed_urls: list[str]) -> Settings:
+    return Settings(storage_path=str(db_path),
+                    feeds=tuple(FeedSettings(url=url, name=f"bench {i}") for i, url in enumerate(feed_urls)),
+                    http=HttpSettings(user_agent="newswatch-benchmark (+mailto:bench@example.org)",
+                                      allow_private_networks=True, global_concurrency=CONCURRENCY,
+                                      per_host_concurrency=CONCURRENCY),
+                    workers=WORKERS)
+
+
+def serve_corpus(newsroom: Newsroom, pages: list[CorpusPage]) -> list[str]:
+    """Every page at /pages/<id>.html (bytes as fetched, no charset claimed), spread over FEEDS feeds."""
+    for page in pages:
+        newsroom.add(f"/pages/{page.id}.html", page.body, content_type="text/html")
+    feed_urls = []
+    for n in range(FEEDS):
+        share = pages[n::FEEDS]
+        items = [(p.id, newsroom.url(f"/pages/{p.id}.html"), f"Corpus page {p.id[:12]}") for p in share]
+        feed_urls.append(newsroom.add(f"/feeds/{n}.xml", rss(f"Benchmark outlet {n}", items)))
+    return feed_urls
+
+
+def ingest(name: str, db_path: Path, feed_urls: list[str], items: int, use_processes: bool,
+           monkeypatch: pytest.MonkeyPatch) -> tuple[Phase, list]:
+    pools: list[MeasuredPool] = []
+
+    def measured_pool(settings: Settings) -> MeasuredPool:
+        pools.append(MeasuredPool(max_workers=settings.workers, mp_context=runtime.multiprocessing.get_context("forkserver")))
+        return pools[-1]
+
+    monkeypatch.setattr(runtime, "worker_pool", measured_pool)
+    baseline = reset_peak()
+    started = time.perf_counter()
+    results = runtime.run(runtime.run_once(settings_for(db_path, feed_urls), use_processes=use_processes))
+    seconds = time.perf_counter() - started
+    peak = peak_kib()
+    return Phase(name, items, seconds, peak, peak - baseline, pools[0].worker_peaks_kib if pools else ()), results
+
+
+def bare_extraction(pages: list[CorpusPage]) -> Phase:
+    trafilatura.extract(pages[0].body)  # warm-up: imports and caches are not per-page cost
+    baseline = reset_peak()
+    started = time.perf_counter()
+    for page in pages:
+        trafilatura.extract(page.body)
+    seconds = time.perf_counter() - started
+    peak = peak_kib()
+    return Phase("bare trafilatura.extract (1 process)", len(pages), seconds, peak, peak - baseline)
+
+
+def stored_or_skipped(db_path: Path) -> tuple[int, int]:
+    store = Store.open(db_path)
+    try:
+        summary = store.summary()
+        return summary.articles, summary.skipped
+    finally:
+        store.close()
+
+
+# --- 1. end-to-end ingest ------------------------------------------------------------------
+
+def test_every_corpus_page_is_ingested_and_the_throughput_is_printed(
+        pages: list[CorpusPage], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Newsroom() as newsroom:
+        feed_urls = serve_corpus(newsroom, pages)
+        bare = bare_extraction(pages)
+        pooled, pooled_results = ingest(f"run --once, {WORKERS} worker processes", tmp_path / "pool.db",
+                                        feed_urls, len(pages), True, monkeypatch)
+        inline, _ = ingest("run --once, in-process extraction", tmp_path / "inline.db",
+                           feed_urls, len(pages), False, monkeypatch)
+    print(f"\nend-to-end ingest: {len(pages)} corpus pages via {FEEDS} loopback feeds, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    for phase in (bare, pooled, inline):
+        print(phase.line("pages"))
+    print(f"  ratio pipeline/bare: {pooled.per_second / bare.per_second:.2f} (pool), "
+          f"{inline.per_second / bare.per_second:.2f} (in-process); "
+          f"pool/in-process: {pooled.per_second / inline.per_second:.2f}")
+    outcomes = {k: sum(getattr(r, k) for r in pooled_results) for k in ("stored", "copies", "known", "skipped")}
+    articles, skipped = stored_or_skipped(tmp_path / "pool.db")
+    print(f"  outcomes (pool run): {outcomes}; rows: {articles} articles + {skipped} skipped_entries")
+    assert articles + skipped == len(pages)
+    assert stored_or_skipped(tmp_path / "inline.db") == (articles, skipped)
+
+
+# --- 2. a poll round of unchanged feeds ----------------------------------------------------
+
+async def conditional_gets(urls_and_etags: list[tuple[str, str]]) -> int:
+    """The fetch-only baseline: the same conditional GETs with a bare client under the same limit."""
+    limit = asyncio.Semaphore(CONCURRENCY)
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=CONCURRENCY), trust_env=False) as client:
+        async def one(url: str, etag: str) -> int:
+            async with limit:
+                return (await client.get(url, headers={"if-none-match": etag})).status_code
+        statuses = await asyncio.gather(*(one(url, etag) for url, etag in urls_and_etags))
+    return sum(1 for status in statuses if status == 304)
+
+
+async def timed_poll_round(settings: Settings) -> float:
+    """Just the polls, without opening the store and syncing the config's feeds first."""
+    async with runtime.pipeline_for(settings, use_processes=False) as pipeline:
+        feeds = pipeline.store.feeds()
+        started = time.perf_counter()
+        await poll_round(pipeline, feeds)
+        return time.perf_counter() - started
+
+
+def test_a_round_of_unchanged_feeds_is_all_not_modified_and_its_rate_is_printed(tmp_path: Path) -> None:
+    db_path = tmp_path / "feeds.db"
+    with Newsroom() as newsroom:
+        urls = [newsroom.add(f"/feeds/{n}.xml", rss(f"Quiet outlet {n}", [])) for n in range(UNCHANGED_FEEDS)]
+        settings = settings_for(db_path, urls)
+        started = time.perf_counter()
+        runtime.run(runtime.run_once(settings))
+        first = Phase("first round, 200 (run --once)", UNCHANGED_FEEDS, time.perf_counter() - started)
+        baseline_mem = reset_peak()
+        started = time.perf_counter()
+        runtime.run(runtime.run_once(settings))
+        seconds = time.perf_counter() - started
+        second = Phase("second round, 304 (run --once)", UNCHANGED_FEEDS, seconds, peak_kib(),
+                       peak_kib() - baseline_mem)
+        store = Store.open(db_path)
+        statuses = [feed.last_status for feed in store.feeds()]
+        etags = [(feed.url, feed.etag or "") for feed in store.feeds()]
+        store.close()
+        polls_only = Phase("third round, 304 (poll_round only)", UNCHANGED_FEEDS, runtime.run(timed_poll_round(settings)))
+        started = time.perf_counter()
+        not_modified = runtime.run(conditional_gets(etags))
+        bare = Phase("bare httpx conditional GETs", UNCHANGED_FEEDS, time.perf_counter() - started)
+    print(f"\npoll round: {UNCHANGED_FEEDS} unchanged feeds on one loopback host, concurrency {CONCURRENCY}")
+    for phase in (first, second, polls_only, bare):
+        print(phase.line("feeds"))
+    print(f"  ratio run --once/bare: {second.per_second / bare.per_second:.2f}, "
+          f"poll_round/bare: {polls_only.per_second / bare.per_second:.2f}; bare 304s: {not_modified}")
+    assert statuses == ["not modified"] * UNCHANGED_FEEDS
