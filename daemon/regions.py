@@ -353,7 +353,7 @@ def _mention(text: _Text, match: _Match, qualifier: _Match | None, evidence: dic
     else:
         entry, confirmed = _choose(match, match.entries, evidence, support, qualifier, others)
     kind = entry.kind
-    if kind == "subdivision" and surface in amb.weak_city_names and not confirmed \
+    if kind == "subdivision" and surface in amb.weak_subdivision_names and not confirmed \
             and others.get(entry.country, 0.0) < COHERENT_SUPPORT:
         return None
     if (kind in ("country", "alias") and surface in amb.namesake_countries and _outweighed(entry.country, others)
