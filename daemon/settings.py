@@ -356,7 +356,13 @@ def _feeds(items: Any, check: _Checker) -> list[tuple[str, dict]]:
     if not isinstance(items, list):
         check.problem("feeds", "expected [[feeds]] tables")
         return []
-    return [(f"feeds[{i}]", item) for i, item in enumerate(items)]
+    tables = []
+    for i, item in enumerate(items):
+        if isinstance(item, dict):
+            tables.append((f"feeds[{i}]", item))
+        else:
+            check.problem(f"feeds[{i}]", "expected a [[feeds]] table")
+    return tables
 
 
 def _resolved_feed(i: int, entry: tuple[str, dict], known_region: Callable[[str], str | None],
@@ -407,6 +413,9 @@ def _alerts(items: Any, check: _Checker, known_region: Callable[[str], str | Non
     rules, names = [], set()
     for i, table in enumerate(items):
         prefix = f"alerts[{i}]"
+        if not isinstance(table, dict):
+            check.problem(prefix, "expected an [[alerts]] table")
+            continue
         check.unknown_keys(table, "alerts", prefix)
         name = check.typed(table, "name", prefix, str, "")
         if not name.strip():

@@ -130,3 +130,24 @@ def test_shipped_example_config_is_valid():
     settings = load_settings(path, resolve_region=gazetteer.resolve, environ={})
     assert len(settings.feeds) >= 15
     assert {"ML", "NE"} <= {r for f in settings.feeds for r in f.regions}
+
+
+from hypothesis import given, settings as hsettings, strategies as st
+
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 10**7) | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(min_size=1, max_size=12), inner, max_size=3),
+    max_leaves=12)
+_tables = st.dictionaries(
+    st.sampled_from(["storage", "http", "scheduler", "extraction", "regions", "feeds", "alerts", "extra"]),
+    _values, max_size=5)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(_tables)
+def test_any_parsed_toml_gives_settings_or_a_config_error(raw):
+    from daemon.settings import _LineIndex, settings_from_mapping
+    try:
+        settings_from_mapping(raw, _LineIndex(""), "fuzz.toml", resolve_region=None, environ={})
+    except ConfigError as exc:
+        assert exc.problems

@@ -29,7 +29,6 @@ from daemon import log as logconf
 from daemon import runtime
 from daemon.evaluation import CorpusPage, load_corpus
 from daemon.newsroom import Newsroom
-from daemon.scheduler import poll_round
 from daemon.settings import FeedSettings, HttpSettings, Settings
 from storage.store import Store
 
@@ -61,32 +60,24 @@ def logs_to_file(tmp_path: Path):
 
 # --- measuring -----------------------------------------------------------------------------
 
-def peak_kib(pid: int | str = "self") -> int:
-    """The process's peak resident set so far (kernel's high-water mark), in KiB; 0 when gone."""
+def status_kib(field: str, pid: int | str = "self") -> int:
+    """A memory field of /proc/<pid>/status (VmHWM is the peak resident set), in KiB; 0 when gone."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return 0
-    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith(field + ":")), 0)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU a live process has used; 0 when gone."""
+def cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU used so far by a live process (by this one when pid is None); 0 when gone."""
+    if pid is None:
+        return os.times().user + os.times().system
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def parent_cpu() -> float:
-    times = os.times()
-    return times.user + times.system
-
-
-def rss_kib() -> int:
-    status = Path("/proc/self/status").read_text()
-    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
 
 
 def reset_peak() -> int:
@@ -95,7 +86,7 @@ def reset_peak() -> int:
         Path("/proc/self/clear_refs").write_text("5")
     except OSError:
         pass  # older kernels: the peak then covers the whole process life, which only overstates it
-    return rss_kib()
+    return status_kib("VmRSS")
 
 
 class MeasuredPool(ProcessPoolExecutor):
@@ -106,7 +97,7 @@ class MeasuredPool(ProcessPoolExecutor):
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         pids = list(self._processes or {})
-        self.worker_peaks_kib = tuple(peak_kib(pid) for pid in pids)
+        self.worker_peaks_kib = tuple(status_kib("VmHWM", pid) for pid in pids)
         self.worker_cpu_s = sum(cpu_seconds(pid) for pid in pids)
         super().shutdown(wait=wait, cancel_futures=cancel_futures)
 
@@ -144,10 +135,10 @@ def best(phases: list[Phase]) -> Phase:
 
 def timed(name: str, items: int, work) -> tuple[Phase, object]:
     """Run work() once, measuring wall time, parent CPU and the parent's peak memory."""
-    baseline, cpu, started = reset_peak(), parent_cpu(), time.perf_counter()
+    baseline, cpu, started = reset_peak(), cpu_seconds(), time.perf_counter()
     result = work()
-    seconds, peak = time.perf_counter() - started, peak_kib()
-    return Phase(name, items, seconds, parent_cpu() - cpu, peak, peak - baseline), result
+    seconds, peak = time.perf_counter() - started, status_kib("VmHWM")
+    return Phase(name, items, seconds, cpu_seconds() - cpu, peak, peak - baseline), result
 
 
 # --- the loopback world -------------------------------------------------------------------
@@ -209,11 +200,9 @@ def bare_extraction(pages: list[CorpusPage]) -> Phase:
 
 def stored_or_skipped(db_path: Path) -> tuple[int, int]:
     store = Store.open(db_path)
-    try:
-        summary = store.summary()
-        return summary.articles, summary.skipped
-    finally:
-        store.close()
+    summary = store.summary()
+    store.close()
+    return summary.articles, summary.skipped
 
 
 # --- 1. end-to-end ingest ------------------------------------------------------------------
@@ -258,18 +247,9 @@ async def conditional_gets(urls_and_etags: list[tuple[str, str]]) -> int:
     return sum(1 for status in statuses if status == 304)
 
 
-async def timed_poll_round(settings: Settings) -> float:
-    """Just the polls, without opening the store and syncing the config's feeds first."""
-    async with runtime.pipeline_for(settings, use_processes=False) as pipeline:
-        feeds = pipeline.store.feeds()
-        started = time.perf_counter()
-        await poll_round(pipeline, feeds)
-        return time.perf_counter() - started
-
-
 def test_a_round_of_unchanged_feeds_is_all_not_modified_and_its_rate_is_printed(tmp_path: Path) -> None:
     db_path = tmp_path / "feeds.db"
-    runs: dict[str, list[Phase]] = {"run": [], "poll": [], "bare": []}
+    runs: dict[str, list[Phase]] = {"run": [], "bare": []}
     with Newsroom() as newsroom:
         urls = [newsroom.add(f"/feeds/{n}.xml", rss(f"Quiet outlet {n}", [])) for n in range(UNCHANGED_FEEDS)]
         settings = settings_for(db_path, urls)
@@ -278,24 +258,20 @@ def test_a_round_of_unchanged_feeds_is_all_not_modified_and_its_rate_is_printed(
         store = Store.open(db_path)
         etags = [(feed.url, feed.etag or "") for feed in store.feeds()]
         store.close()
-        for _ in range(REPEAT + 1):  # interleaved; the first 304 round is the one asserted on
+        for n in range(REPEAT):  # interleaved; the first 304 round is the one asserted on
             runs["run"].append(timed("304 round (run --once)", UNCHANGED_FEEDS,
                                      lambda: runtime.run(runtime.run_once(settings)))[0])
-            if len(runs["run"]) == 1:
+            if n == 0:
                 store = Store.open(db_path)
                 statuses = [feed.last_status for feed in store.feeds()]
                 store.close()
-            cpu = parent_cpu()
-            seconds = runtime.run(timed_poll_round(settings))
-            runs["poll"].append(Phase("304 round (poll_round only)", UNCHANGED_FEEDS, seconds, parent_cpu() - cpu))
             phase, not_modified = timed("bare httpx conditional GETs", UNCHANGED_FEEDS,
                                         lambda: runtime.run(conditional_gets(etags)))
             runs["bare"].append(phase)
     print(f"\npoll round: {UNCHANGED_FEEDS} unchanged feeds on one loopback host, concurrency {CONCURRENCY}, "
           f"load average {os.getloadavg()[0]:.2f}")
-    run, poll, bare = (best(runs[key]) for key in ("run", "poll", "bare"))
-    for phase in (first, run, poll, bare):
+    run, bare = best(runs["run"]), best(runs["bare"])
+    for phase in (first, run, bare):
         print(phase.line("feeds"))
-    print(f"  ratio run --once/bare: {run.per_second / bare.per_second:.2f}, "
-          f"poll_round/bare: {poll.per_second / bare.per_second:.2f}; bare 304s: {not_modified}")
+    print(f"  ratio run --once/bare: {run.per_second / bare.per_second:.2f}; bare 304s: {not_modified}")
     assert statuses == ["not modified"] * UNCHANGED_FEEDS
