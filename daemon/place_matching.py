@@ -1,0 +1,122 @@
+"""Finding place names in an article: tokens, title and dateline, and one pass of name lookups.
+
+Names are found left to right over the word tokens; at each capitalised token the longest name in
+the gazetteer's index wins (token n-grams looked up by hash), so "Guinea-Bissau" beats "Guinea".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from daemon.gazetteer import Gazetteer, NameEntry, letters_only, normalize_token
+
+LEAD_CHARS = 400             # the lead: where the story usually says where it happens
+MAX_NAME_TOKENS = 6
+_TOKEN = re.compile(r"\w+")
+_DATELINE = re.compile(r"^\s*([^\n]{2,80}?)\s*(?:\([^)\n]{1,40}\)\s*)?(?:—|–|--|-|:)\s", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A name found in the text: token span, character span and its possible meanings."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    entries: tuple[NameEntry, ...]
+
+
+class Text:
+    """The tokens of title + text with what the rules ask about them."""
+
+    def __init__(self, title: str, text: str) -> None:
+        self.doc = f"{title}\n\n{text}" if title else text
+        self.title_end = len(title) if title else 0
+        body_start = len(self.doc) - len(text)
+        self.lead_end = body_start + LEAD_CHARS
+        self.body_start = body_start
+        self.dateline_end = body_start + _dateline_length(text)
+        found = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(self.doc)]
+        self.starts = [f[0] for f in found]
+        self.ends = [f[1] for f in found]
+        self.words = [f[2] for f in found]
+        letters = [ch for ch in self.doc if ch.isalpha()]
+        lower = sum(1 for ch in letters if ch.islower())
+        self.all_caps = bool(letters) and lower < 0.1 * len(letters)
+
+    def capitalised(self, i: int) -> bool:
+        first = self.words[i][0]
+        return first.isalpha() and not first.islower()
+
+    def joined(self, i: int) -> bool:
+        """Whether tokens i and i+1 may belong to one name (short gap, same line)."""
+        gap = self.doc[self.ends[i]:self.starts[i + 1]]
+        return len(gap) <= 2 and "\n" not in gap
+
+    def spaced(self, i: int) -> bool:
+        """Whether tokens i and i+1 are separated by exactly one space (a name continues)."""
+        return self.starts[i + 1] - self.ends[i] == 1 and self.doc[self.ends[i]] == " "
+
+    def in_dateline(self, start: int) -> bool:
+        return self.body_start <= start < self.dateline_end
+
+
+def _dateline_length(text: str) -> int:
+    """Length of an opening dateline ("ABIDJAN, Ivory Coast —", "NEW DELHI:"), else 0."""
+    match = _DATELINE.match(text)
+    if not match or not match.group(1)[:1].isupper():
+        return 0
+    head = match.group(1)
+    first_word = head.split(",")[0]
+    if not (first_word.isupper() or "," in head) or len(head.split()) > 6:
+        return 0
+    return match.end()
+
+
+def find_names(text: Text, gazetteer: Gazetteer) -> list[Match]:
+    """Every name in one left-to-right pass; at each capitalised token the longest name wins."""
+    index, words, n = gazetteer.index, text.words, len(text.words)
+    norms = [normalize_token(w) for w in words]
+    matches: list[Match] = []
+    i = 0
+    while i < n:
+        if not text.capitalised(i):
+            i += 1
+            continue
+        run = 1
+        while run < MAX_NAME_TOKENS and i + run < n and text.joined(i + run - 1):
+            run += 1
+        for size in range(run, 0, -1):
+            last = i + size - 1
+            if not text.capitalised(last):
+                continue
+            entries = index.get(" ".join(norms[i:last + 1]) if size > 1 else norms[i])
+            if entries:
+                entries = _usable(entries, text, i, last)
+            if entries:
+                matches.append(Match(i, last, text.starts[i], text.ends[last], entries))
+                i = last
+                break
+        i += 1
+    return matches
+
+
+def _usable(entries: tuple[NameEntry, ...], text: Text, first: int, last: int) -> tuple[NameEntry, ...]:
+    """Drop meanings whose surface rules fail (abbreviation case, comma-only state abbreviations)."""
+    surface = None
+    kept = []
+    for entry in entries:
+        if entry.exact:
+            surface = surface or letters_only(text.doc[text.starts[first]:text.ends[last]])
+            if surface != entry.exact and not (text.all_caps and surface.upper() == entry.exact.upper()):
+                continue
+        if entry.after_comma and text.doc[:text.starts[first]].rstrip()[-1:] != ",":
+            continue
+        kept.append(entry)
+    return tuple(kept)
+
+
+def word(text: Text, i: int) -> str:
+    return text.words[i] if 0 <= i < len(text.words) else ""

@@ -1,0 +1,268 @@
+"""Deciding what each found name means: person or place, river or country, which namesake city.
+
+Evidence is the article itself (its unambiguous places, the countries its other names point to,
+"City, State" qualifiers, the dateline) and the feed's region hints; each resolved name becomes a
+weighted mention (title, dateline, lead and place prepositions weigh more) for regions.tag().
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from daemon.gazetteer import Gazetteer, NameEntry, name_key, normalize_token
+from daemon.place_matching import Match, Text, word
+
+BIG_CITY = 300_000           # a city this large may stand alone, without other evidence
+ANCHOR_CITY = 1_000_000      # a city this large is evidence for its country when resolving others
+UNIQUE_CITY = 100_000        # a city whose name exists in one country only may stand alone from here
+
+# A country named as an actor ("France said") weighs less than a place where things happen: a
+# mention after a place preposition weighs LOCATIVE_WEIGHT, cities weigh as places by nature.
+KIND_WEIGHT = {"country": 0.6, "alias": 0.6, "abbreviation": 0.6, "city": 1.0, "subdivision": 0.8,
+               "county": 0.6, "demonym": 0.25, "government": 0.6, "region": 1.0}
+LOCATIVE_WEIGHT = 1.5
+TITLE_WEIGHT = 2.0           # a mention in the title or dateline counts this many times
+LEAD_WEIGHT = 1.5            # ... in the lead
+COHERENCE_WEIGHT = 2.0       # per name elsewhere in the article that points to the same country
+COHERENCE_CAP = 3.0
+COHERENT_SUPPORT = 1.0       # a weak city is taken when other names point this much to its country
+DOMINANT = 2.0               # other names this strongly for one country outweigh a lone namesake
+NON_CITY_SIZE = 1_000_000    # a country, state or adjective votes like a city of this size
+STRONG_KINDS = frozenset({"country", "alias", "abbreviation", "subdivision", "county", "government"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A resolved place mention with the weight it adds to its region."""
+
+    target: str
+    country: str | None
+    kind: str
+    weight: float
+    prominent: bool        # in the title or dateline
+    located: bool          # named as where something happens (place preposition, city, dateline)
+
+
+def _is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer) -> bool:
+    """A name used as a person's ("Chad Smith", "Michael Jordan", "Mr. Paris", "Jackson said")."""
+    amb = gazetteer.ambiguity
+    surface = text.doc[match.start:match.end]
+    is_city = all(e.kind == "city" for e in match.entries)
+    is_demonym = all(e.kind == "demonym" for e in match.entries)
+    if surface not in amb.person_names and not is_city and not is_demonym:
+        return False
+    one_word = match.first == match.last
+    before, after = match.first - 1, match.last + 1
+    prev_word, next_word = word(text, before), word(text, after)
+    if prev_word in amb.person_titles and before >= 0 and text.ends[before] + 2 >= match.start:
+        return True
+    if text.all_caps:
+        return False
+    if (before >= 0 and text.spaced(before) and text.capitalised(before) and before not in matched
+            and prev_word not in amb.function_words and prev_word not in amb.locatives):
+        return True
+    if ((surface in amb.person_names or one_word and is_city) and after < len(text.words)
+            and text.spaced(match.last) and text.capitalised(after) and after not in matched
+            and next_word not in amb.function_words and next_word not in amb.place_followers):
+        return True
+    return next_word in amb.speech_verbs and surface not in amb.governments
+
+
+def _is_feature(text: Text, match: Match, gazetteer: Gazetteer) -> bool:
+    """A country's name used for a river, lake or basin ("the Niger River", "Lake Chad")."""
+    amb = gazetteer.ambiguity
+    next_word, prev_word = word(text, match.last + 1), word(text, match.first - 1)
+    return ((next_word in amb.feature_words and match.last + 1 < len(text.words) and text.spaced(match.last))
+            or (prev_word in amb.feature_words_before and match.first > 0 and text.spaced(match.first - 1)))
+
+
+def _is_locative(text: Text, first: int, gazetteer: Gazetteer) -> bool:
+    """Whether a place preposition precedes the name ("in Mali", "in central Mali", "across the")."""
+    amb = gazetteer.ambiguity
+    i = first - 1
+    if i >= 0 and text.doc[text.ends[i]:text.starts[first]] in ("-", "–", "—") and text.capitalised(i):
+        i -= 1                                  # "across the Niger-Mali border": both are places
+    for _ in range(3):
+        before = word(text, i)
+        if before in amb.locatives:
+            return True
+        if before not in amb.locative_fillers:
+            return False
+        i -= 1
+    return False
+
+
+def _city_prior(population: int) -> float:
+    return 1.0 + 0.5 * min(max(math.log10(max(population, 1)) - 4.0, 0.0), 3.0)
+
+
+def _prior(entry: NameEntry) -> float:
+    if entry.kind == "city":
+        return _city_prior(entry.population)
+    return {"country": 3.0, "alias": 3.0, "abbreviation": 3.0, "subdivision": 2.0,
+            "county": 2.0, "demonym": 1.0}.get(entry.kind, 0.5)
+
+
+def _qualifier(text: Text, match: Match, following: Match | None) -> Match | None:
+    """The "Paris, Texas" / "Lebanon, Pa." match right after this one, if any."""
+    if following is None:
+        return None
+    gap = text.doc[match.end:following.start]
+    return following if gap.strip() == "," else None
+
+
+def _choose(match: Match, candidates: Sequence[NameEntry], anchors: dict[str, float],
+            support: set[str], qualifier: Match | None, others: dict[str, float]) -> tuple[NameEntry, bool]:
+    """The most likely meaning of an ambiguous name, and whether a qualifier confirmed it."""
+    def score(entry: NameEntry) -> tuple[float, int]:
+        value = _prior(entry)
+        if entry.country in anchors:
+            value += 3.0
+        elif entry.country in support:
+            value += 1.5
+        value += COHERENCE_WEIGHT * min(others.get(entry.country, 0.0), COHERENCE_CAP)
+        confirmed = qualifier is not None and any(
+            q.country == entry.country and (not q.admin1 or not entry.admin1 or q.admin1 == entry.admin1)
+            for q in qualifier.entries)
+        return (value + (6.0 if confirmed else 0.0), entry.population)
+
+    best = max(candidates, key=score)
+    return best, score(best)[0] >= _prior(best) + 6.0
+
+
+def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
+             hints: Sequence[str]) -> list[Mention]:
+    """Meanings for every match, using the article's unambiguous places and the hints as evidence."""
+    amb = gazetteer.ambiguity
+    matched = {i for m in matches for i in range(m.first, m.last + 1)}
+    kept: list[Match] = []
+    for match in matches:
+        if any(e.kind == "none" for e in match.entries):
+            continue
+        entries = match.entries
+        surface = text.doc[match.start:match.end]
+        if surface in amb.never_cities:
+            entries = tuple(e for e in entries if e.kind != "city")
+        if word(text, match.last + 1) in amb.street_words and text.spaced(match.last):
+            entries = tuple(e for e in entries if e.kind == "region")
+        if entries and _is_feature(text, match, gazetteer):
+            entries = tuple(e for e in entries if e.kind not in ("country", "alias"))
+        if entries and _is_person(text, match, matched, gazetteer):
+            entries = ()
+        if entries:
+            kept.append(Match(match.first, match.last, match.start, match.end, entries))
+
+    anchors: dict[str, float] = defaultdict(float)
+    unique_names: dict[str, set[str]] = defaultdict(set)
+    for match in kept:
+        countries = {e.country for e in match.entries if e.country}
+        surface = text.doc[match.start:match.end]
+        if (len(countries) == 1 and all(e.kind == "city" for e in match.entries)
+                and surface not in amb.weak_city_names):
+            unique_names[next(iter(countries))].add(normalize_token(surface))
+        strong = [e for e in match.entries if e.kind in STRONG_KINDS or
+                  e.kind == "city" and e.population >= ANCHOR_CITY and surface not in amb.weak_city_names]
+        if len(countries) == 1 and strong:
+            anchors[next(iter(countries))] += 1.0
+    hinted = _hinted_countries(hints, gazetteer)
+    support = set(hinted) | set(unique_names) | {n for c in anchors for n in gazetteer.neighbours.get(c, ())}
+    evidence = dict(anchors)
+    for code in hinted:
+        evidence.setdefault(code, 0.5)
+
+    shares = {}
+    for match in kept:
+        shares.setdefault(name_key(text.doc[match.start:match.end]), _country_shares(match.entries))
+    coherence: dict[str, float] = defaultdict(float)
+    for split in shares.values():
+        for code, share in split.items():
+            coherence[code] += share
+    mentions: list[Mention] = []
+    for position, match in enumerate(kept):
+        following = kept[position + 1] if position + 1 < len(kept) else None
+        own = shares[name_key(text.doc[match.start:match.end])]
+        others = {code: total - own.get(code, 0.0) for code, total in coherence.items()}
+        mention = _mention(text, match, _qualifier(text, match, following), evidence, support,
+                           unique_names, gazetteer, others)
+        if mention is not None:
+            mentions.append(mention)
+    return mentions
+
+
+def _outweighed(country: str | None, others: dict[str, float]) -> bool:
+    """Whether the article's other names point elsewhere and never to this country."""
+    return others.get(country or "", 0.0) < COHERENT_SUPPORT / 2 and max(others.values(), default=0.0) >= DOMINANT
+
+
+def _country_shares(entries: Sequence[NameEntry]) -> dict[str, float]:
+    """How one name's vote for the article's country splits between the countries it may name."""
+    weight: dict[str, float] = {}
+    for entry in entries:
+        if entry.country:
+            size = entry.population if entry.kind == "city" else NON_CITY_SIZE
+            weight[entry.country] = max(weight.get(entry.country, 0.0), float(max(size, 1)))
+    total = sum(weight.values())
+    return {code: value / total for code, value in weight.items()}
+
+
+def _hinted_countries(hints: Iterable[str], gazetteer: Gazetteer) -> set[str]:
+    countries: set[str] = set()
+    for hint in hints:
+        region = gazetteer.region(hint)
+        if region is None:
+            continue
+        if region.kind == "country":
+            countries.add(region.id)
+        elif region.kind == "city" and region.parent_id:
+            countries.add(region.parent_id)
+        else:
+            countries.update(gazetteer.members(region.id))
+    return countries
+
+
+def _mention(text: Text, match: Match, qualifier: Match | None, evidence: dict[str, float],
+             support: set[str], unique_names: dict[str, set[str]], gazetteer: Gazetteer,
+             others: dict[str, float]) -> Mention | None:
+    """One match -> one weighted mention, or None when the evidence does not carry a weak city."""
+    amb = gazetteer.ambiguity
+    surface = text.doc[match.start:match.end]
+    prominent = match.start < text.title_end or text.in_dateline(match.start)
+    regions = [e for e in match.entries if e.kind == "region"]
+    if regions:
+        entry, confirmed = regions[0], False
+    else:
+        entry, confirmed = _choose(match, match.entries, evidence, support, qualifier, others)
+    kind = entry.kind
+    if kind == "subdivision" and surface in amb.weak_subdivision_names and not confirmed \
+            and others.get(entry.country, 0.0) < COHERENT_SUPPORT:
+        return None
+    if (kind in ("country", "alias") and surface in amb.namesake_countries and _outweighed(entry.country, others)
+            and not _is_locative(text, match.first, gazetteer)):
+        return None
+    if kind == "city":
+        own = normalize_token(surface)
+        unique = own in unique_names.get(entry.country, ())
+        supported = (entry.country in evidence or confirmed or text.in_dateline(match.start)
+                     or len(unique_names.get(entry.country, set()) - {own}) >= 1
+                     or others.get(entry.country, 0.0) >= COHERENT_SUPPORT
+                     or unique and entry.population >= UNIQUE_CITY
+                     or entry.population >= BIG_CITY and surface not in amb.weak_city_names)
+        if not supported:
+            return None
+        next_word = word(text, match.last + 1)
+        possessive = text.doc[match.end:match.end + 2] in ("'s", "’s")
+        if surface in amb.governments and (next_word in amb.speech_verbs or possessive):
+            kind = "government"
+    located = kind in ("city", "subdivision", "county") or text.in_dateline(match.start)
+    weight = KIND_WEIGHT[kind]
+    if kind not in ("demonym", "government") and _is_locative(text, match.first, gazetteer):
+        weight, located = max(weight, LOCATIVE_WEIGHT), True
+    if match.start < text.title_end or text.in_dateline(match.start):
+        weight *= TITLE_WEIGHT
+    elif match.start < text.lead_end:
+        weight *= LEAD_WEIGHT
+    target = entry.country if kind == "government" else entry.target
+    return Mention(target, entry.country, kind, weight, prominent, located)
