@@ -17,7 +17,9 @@ removed from that host's articles, when all of these hold (Thresholds, defaults 
   article is kept whole (a stub page or a notice the site prints often is not stripped to nothing).
 
 A line is normalised (NFKC, case folded, punctuation dropped, spaces collapsed) and hashed to a
-signed 64-bit key, so the store indexes integers, and a line is counted at most once per article.
+signed 64-bit key, so the store indexes integers, and a line is counted at most once per article,
+when the article is first saved; copies found by dedup are not counted (the same story under
+another URL is not one more article carrying the line).
 The counts live in the store (storage/site_lines.py); this module decides on plain values.
 """
 

@@ -325,11 +325,11 @@ def eval_extraction(corpus: str, as_json: bool, repeat: int) -> None:
 
 
 @main.command()
-@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]), default=None,
-              help="Only articles fetched on or after this date or time (UTC).")
-@click.option("--host", "site", default=None, help="Only articles of this host (and its subdomains).")
+@click.option("--since", metavar="DATE", default=None,
+              help="Only articles fetched on or after this date or time (2026-01-31 or 2026-01-31T08:00, UTC).")
+@click.option("--host", "site", metavar="HOST", default=None, help="Only articles of this host (and its subdomains).")
 @click.pass_context
-def reprocess(ctx: click.Context, since, site: str | None) -> None:
+def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
     """Re-run extraction (from kept raw pages), cleaning, learned boilerplate, dedup, stories and
     tagging on stored articles, updating them in place. Changed texts are recorded as revisions;
     alerts do not fire again. Articles whose raw page was purged are re-cleaned from their text.
@@ -338,9 +338,6 @@ def reprocess(ctx: click.Context, since, site: str | None) -> None:
     Example:
       newswatch -c config/newswatch.toml reprocess --since 2026-01-01 --host example.org
     """
-    import re
-    from datetime import timezone
-
     from daemon.gazetteer import Gazetteer
     from daemon.reprocess import reprocess as reprocess_articles
     from storage.store import Store
@@ -348,13 +345,14 @@ def reprocess(ctx: click.Context, since, site: str | None) -> None:
         settings = Settings(storage_path=ctx.obj["db"])   # a store alone: shipped rules, no custom regions
     else:
         settings = _load(ctx, check_regions=False)
-    host = None
-    if site:
-        host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", site.strip().lower()).split("/")[0].split(":")[0]
-        host = host.removeprefix("www.")
-        if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*", host):
-            click.echo(f"error: --host {site!r} is not a host name such as example.org", err=True)
-            raise SystemExit(2)
+    start = _utc_moment(since) if since else None
+    if since and start is None:
+        click.echo(f"error: --since {since!r} is not a date such as 2026-01-31 or 2026-01-31T08:00", err=True)
+        raise SystemExit(2)
+    host = _host_name(site) if site else None
+    if site and host is None:
+        click.echo(f"error: --host {site!r} is not a host name such as example.org", err=True)
+        raise SystemExit(2)
     if not Path(settings.storage_path).exists():
         click.echo(f"error: no store at {settings.storage_path} yet (run `newswatch run --once` first)", err=True)
         raise SystemExit(1)
@@ -364,7 +362,7 @@ def reprocess(ctx: click.Context, since, site: str | None) -> None:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(1)
     try:
-        ids = store.article_ids(since=since.replace(tzinfo=timezone.utc) if since else None, host=host)
+        ids = store.article_ids(since=start, host=host)
         if not ids:
             click.echo("no stored articles match; nothing to do", err=True)
             return
@@ -374,3 +372,21 @@ def reprocess(ctx: click.Context, since, site: str | None) -> None:
     finally:
         store.close()
     click.echo(report.describe(), err=True)
+
+
+def _utc_moment(text: str):
+    """A date or ISO time from the command line, as aware UTC (naive means UTC); None if not one."""
+    from datetime import datetime, timezone
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def _host_name(text: str) -> str | None:
+    """A host as the store keys it (lower case, no scheme, port, path or www.); None if not one."""
+    import re
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.strip().lower()).split("/")[0].split(":")[0]
+    host = host.removeprefix("www.")
+    return host if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*", host) else None

@@ -242,7 +242,7 @@ class Pipeline:
             dedup_keys=print_.bucket_keys, story_keys=stories.story_keys(features),
             region_rows=tuple(r for t in tags if t.kind == "city" and (r := self.gazetteer.region(t.region_id))),
             raw_html=raw if self.settings.raw_retention_days > 0 else None, content_type=content_type,
-            alerts=alerts, site_lines=site_lines if verdict.duplicate_of is None else None)  # a copy is no new article
+            alerts=alerts, site_lines=site_lines if verdict.duplicate_of is None else None)  # copies: not counted
         try:
             article_id = self.store.save_article(article, extras)
         except Exception as exc:  # a unique-URL race is "known"; anything else is a bug worth its traceback

@@ -177,6 +177,7 @@ def reprocess(store: Store, settings: Settings, gazetteer: Gazetteer, article_id
               clock: Callable[[], datetime] = utcnow) -> ReprocessReport:
     """Reprocess the articles in order (give them oldest first); on_progress(1) after each."""
     started = time.monotonic()
+    store.sync_regions(gazetteer.regions())   # tags may name regions the config added since
     worker = Reprocessor(store, settings, gazetteer, clock)
     outcomes: list[Outcome] = []
     for article_id in article_ids:

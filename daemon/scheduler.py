@@ -67,6 +67,10 @@ class Service:
         purged = self.pipeline.store.purge_raw_pages(datetime.now(timezone.utc) - timedelta(days=days))
         if purged:
             log.info("housekeeping.raw_pages_purged", rows=purged, older_than_days=days)
+        # Lines a host printed once and never again are not boilerplate: forget them after 90 days.
+        forgotten = self.pipeline.store.purge_site_lines(datetime.now(timezone.utc) - timedelta(days=90))
+        if forgotten:
+            log.info("housekeeping.site_lines_forgotten", rows=forgotten)
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()

@@ -42,14 +42,17 @@ class SiteLinesMixin:
         """Count one newly saved article and its lines; runs inside the caller's transaction."""
         if lines is None or not lines.host:
             return
+        # fetch times may arrive out of order (pages are fetched concurrently): keep the extremes
         host_articles = self.db.execute(
             "INSERT INTO site_hosts (host, articles, first_seen, last_seen) VALUES (?, 1, ?, ?) "
-            "ON CONFLICT (host) DO UPDATE SET articles = articles + 1, last_seen = max(last_seen, excluded.last_seen) "
+            "ON CONFLICT (host) DO UPDATE SET articles = articles + 1, "
+            "first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen) "
             "RETURNING articles", [lines.host, at, at]).fetchone()[0]
         self.db.conn.executemany(
             "INSERT INTO site_lines (host, line_hash, example, articles, host_articles_before, first_seen, "
             "last_seen) VALUES (?, ?, NULL, 1, ?, ?, ?) ON CONFLICT (host, line_hash) DO UPDATE SET "
-            "articles = articles + 1, last_seen = max(last_seen, excluded.last_seen), example = coalesce(example, ?)",
+            "articles = articles + 1, first_seen = min(first_seen, excluded.first_seen), "
+            "last_seen = max(last_seen, excluded.last_seen), example = coalesce(example, ?)",
             [(lines.host, key, host_articles - 1, at, at, example) for key, example in dict(lines.lines).items()])
 
     def site_line_counts(self, host: str, keys: Iterable[int]) -> dict[int, SiteLineCount]:

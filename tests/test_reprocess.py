@@ -77,19 +77,19 @@ def page(slug: str, title: str, paragraphs: list[str], published: datetime) -> b
 <footer>Harmattan Ledger, Bamako</footer></body></html>""".encode()
 
 
-def feed(base: str) -> bytes:
+def feed(base: str, stories) -> bytes:
     items = "".join(
         f"<item><title>{escape(title)}</title><link>{base}/news/{slug}</link><guid>{slug}</guid>"
         f"<pubDate>{(T0 + timedelta(hours=i)).strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
-        for i, (slug, title, _) in enumerate(STORIES))
+        for i, (slug, title, _) in enumerate(stories))
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Harmattan Ledger'
             f"</title><link>{base}/</link><description>News</description>{items}</channel></rss>").encode()
 
 
-def site_settings(db_path, newsroom) -> Settings:
+def site_settings(db_path, newsroom, stories=STORIES) -> Settings:
     base = newsroom.url("").rstrip("/")
-    newsroom.add("/feed.xml", feed(base), content_type="application/rss+xml; charset=utf-8")
-    for i, (slug, title, paragraphs) in enumerate(STORIES):
+    newsroom.add("/feed.xml", feed(base, stories), content_type="application/rss+xml; charset=utf-8")
+    for i, (slug, title, paragraphs) in enumerate(stories):
         newsroom.add(f"/news/{slug}", page(slug, title, paragraphs, T0 + timedelta(hours=i)),
                      content_type="text/html; charset=utf-8")
     # a rule that matches every article, and fires on updates too: reprocessing must still not fire it
@@ -140,6 +140,17 @@ def test_learning_removes_nothing_but_the_house_line(ingested):
     later = store.articles()[3:]
     by_title = {title: paragraphs for _, title, paragraphs in STORIES}
     assert all(a["text"] == "\n\n".join(by_title[a["title"]]) for a in later)
+
+
+def test_a_copy_of_an_article_is_not_counted_as_one_more_article_with_the_line(newsroom, tmp_db_path):
+    reposted = ("river-ferries-again", STORIES[0][1], STORIES[0][2])   # the same story under a second URL
+    settings = site_settings(tmp_db_path, newsroom, [*STORIES, reposted])
+    runtime.run(runtime.run_once(settings, use_processes=False))
+    store = Store.open(tmp_db_path)
+    copies = sum(a["duplicate_of"] is not None for a in store.articles())
+    learned = {r["example"]: r["articles"] for r in store.site_lines("127.0.0.1")}
+    store.close()
+    assert (copies, learned[PROMO]) == (1, len(STORIES))
 
 
 def test_reprocess_removes_the_house_line_from_the_first_articles(ingested):

@@ -2,16 +2,17 @@
 next to bare trafilatura in the same run, and a poll round of 1,000 unchanged feeds answering 304.
 
 Run with: pytest tests/benchmarks/test_ingest_benchmark.py -m benchmark -s
-Memory is the kernel's peak resident set (VmHWM in /proc/<pid>/status): for the parent it is reset
-before each phase (/proc/self/clear_refs), for each extraction worker it is read just before the
-pool shuts down; CPU seconds likewise (os.times for the parent, /proc/<pid>/stat for workers). The
-newsroom serving the pages runs on threads inside the parent and counts there. Each timing is the
-best of REPEAT runs (the machine is shared). Only sanity is asserted, never a timing.
+Memory is the peak resident set (VmHWM in /proc/<pid>/status), not tracemalloc: the parent's is reset
+before each phase (/proc/self/clear_refs) and taken from the first run of each kind, in the order bare,
+pool, in-process (a phase inherits what earlier ones loaded); each worker's is read before the pool
+shuts down. CPU: os.times for the parent, /proc/<pid>/stat for workers. The newsroom runs on threads
+in the parent and counts there. Times are the best of REPEAT runs. Only sanity is asserted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import multiprocessing
 import os
 import time
@@ -29,6 +30,7 @@ from daemon import log as logconf
 from daemon import runtime
 from daemon.evaluation import CorpusPage, load_corpus
 from daemon.newsroom import Newsroom
+from daemon.pipeline import PollResult
 from daemon.settings import FeedSettings, HttpSettings, Settings
 from storage.store import Store
 
@@ -38,6 +40,8 @@ WORKERS = 2
 CONCURRENCY = 16            # every loopback feed and page is one host: lift the per-host limit to the global one
 UNCHANGED_FEEDS = 1000
 REPEAT = 2
+# Without sniffio, httpcore retries a failing `import sniffio` several times per request: HTTP is ~2x slower.
+SNIFFIO = "sniffio " + ("installed" if importlib.util.find_spec("sniffio") else "absent")
 
 pytestmark = pytest.mark.benchmark
 
@@ -80,15 +84,6 @@ def cpu_seconds(pid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def reset_peak() -> int:
-    """Start a new high-water mark at the current resident set; returns that baseline in KiB."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass  # older kernels: the peak then covers the whole process life, which only overstates it
-    return status_kib("VmRSS")
-
-
 class MeasuredPool(ProcessPoolExecutor):
     """The daemon's worker pool, noting each worker's peak memory and CPU before it is shut down."""
 
@@ -109,7 +104,6 @@ class Phase:
     seconds: float
     parent_cpu_s: float = 0.0
     parent_peak_kib: int = 0
-    parent_rise_kib: int = 0
     worker_cpu_s: float = 0.0
     worker_peaks_kib: tuple[int, ...] = ()
 
@@ -118,27 +112,27 @@ class Phase:
         return self.items / self.seconds
 
     def line(self, unit: str) -> str:
-        text = (f"  {self.name:<36} {self.items:>5} {unit} in {self.seconds:6.2f} s = {self.per_second:7.1f}/s"
-                f"  cpu parent {self.parent_cpu_s:5.2f} s")
-        if self.worker_peaks_kib:
-            text += f" + workers {self.worker_cpu_s:5.2f} s"
-        if self.parent_peak_kib:
-            text += f"; peak RSS parent {self.parent_peak_kib / 1024:.0f} MiB (+{self.parent_rise_kib / 1024:.0f})"
-        if self.worker_peaks_kib:
-            text += ", workers " + " + ".join(f"{k / 1024:.0f}" for k in self.worker_peaks_kib) + " MiB"
-        return text
+        workers = " + ".join(f"{k / 1024:.0f}" for k in self.worker_peaks_kib)
+        return (f"  {self.name:<36} {self.items:>5} {unit} in {self.seconds:6.2f} s = {self.per_second:6.1f}/s"
+                f"  cpu parent {self.parent_cpu_s:5.2f} s" + (f" + workers {self.worker_cpu_s:5.2f} s" if workers else "")
+                + f"; peak RSS parent {self.parent_peak_kib / 1024:.0f} MiB" + (f", workers {workers} MiB" if workers else ""))
 
 
 def best(phases: list[Phase]) -> Phase:
-    return min(phases, key=lambda phase: phase.seconds)
+    """The fastest run's time and CPU, with the first run's memory peaks (later runs inherit its caches)."""
+    fastest = min(phases, key=lambda phase: phase.seconds)
+    return replace(fastest, parent_peak_kib=phases[0].parent_peak_kib, worker_peaks_kib=phases[0].worker_peaks_kib)
 
 
 def timed(name: str, items: int, work) -> tuple[Phase, object]:
     """Run work() once, measuring wall time, parent CPU and the parent's peak memory."""
-    baseline, cpu, started = reset_peak(), cpu_seconds(), time.perf_counter()
+    try:  # start a new high-water mark (older kernels can't: the peak then covers the process's life)
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+    cpu, started = cpu_seconds(), time.perf_counter()
     result = work()
-    seconds, peak = time.perf_counter() - started, status_kib("VmHWM")
-    return Phase(name, items, seconds, cpu_seconds() - cpu, peak, peak - baseline), result
+    return Phase(name, items, time.perf_counter() - started, cpu_seconds() - cpu, status_kib("VmHWM")), result
 
 
 # --- the loopback world -------------------------------------------------------------------
@@ -174,13 +168,12 @@ def serve_corpus(newsroom: Newsroom, pages: list[CorpusPage]) -> list[str]:
 
 
 def ingest(name: str, db_path: Path, feed_urls: list[str], items: int, use_processes: bool,
-           monkeypatch: pytest.MonkeyPatch) -> tuple[Phase, list]:
+           monkeypatch: pytest.MonkeyPatch) -> tuple[Phase, list[PollResult]]:
     """`run --once` into a fresh store, with the daemon's own pool swapped for a measured one."""
     pools: list[MeasuredPool] = []
 
     def measured_pool(settings: Settings) -> MeasuredPool:
-        pools.append(MeasuredPool(max_workers=settings.workers,
-                                  mp_context=multiprocessing.get_context("forkserver")))
+        pools.append(MeasuredPool(settings.workers, mp_context=multiprocessing.get_context("forkserver")))
         return pools[-1]
 
     monkeypatch.setattr(runtime, "worker_pool", measured_pool)
@@ -198,17 +191,22 @@ def bare_extraction(pages: list[CorpusPage]) -> Phase:
     return phase
 
 
-def stored_or_skipped(db_path: Path) -> tuple[int, int]:
+def from_store(db_path: Path, read):
     store = Store.open(db_path)
-    summary = store.summary()
+    result = read(store)
     store.close()
-    return summary.articles, summary.skipped
+    return result
+
+
+def stored_or_skipped(db_path: Path) -> tuple[int, int]:
+    return from_store(db_path, lambda store: (store.summary().articles, store.summary().skipped))
 
 
 # --- 1. end-to-end ingest ------------------------------------------------------------------
 
 def test_every_corpus_page_is_ingested_and_the_throughput_is_printed(
         pages: list[CorpusPage], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    start_kib = status_kib("VmRSS")
     with Newsroom() as newsroom:
         feed_urls = serve_corpus(newsroom, pages)
         runs: dict[str, list[Phase]] = {"bare": [], "pool": [], "inline": []}
@@ -221,7 +219,7 @@ def test_every_corpus_page_is_ingested_and_the_throughput_is_printed(
                                          feed_urls, len(pages), False, monkeypatch)[0])
     bare, pooled, inline = (best(runs[key]) for key in ("bare", "pool", "inline"))
     print(f"\nend-to-end ingest: {len(pages)} corpus pages via {FEEDS} loopback feeds, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.2f}")
+          f"load average {os.getloadavg()[0]:.2f}, parent RSS before {start_kib / 1024:.0f} MiB, {SNIFFIO}, best of {REPEAT}")
     for phase in (bare, pooled, inline):
         print(phase.line("pages"))
     print(f"  ratio pipeline/bare: {pooled.per_second / bare.per_second:.2f} (pool), "
@@ -255,21 +253,17 @@ def test_a_round_of_unchanged_feeds_is_all_not_modified_and_its_rate_is_printed(
         settings = settings_for(db_path, urls)
         first, _ = timed("first round, 200 (run --once)", UNCHANGED_FEEDS,
                          lambda: runtime.run(runtime.run_once(settings)))
-        store = Store.open(db_path)
-        etags = [(feed.url, feed.etag or "") for feed in store.feeds()]
-        store.close()
+        etags = from_store(db_path, lambda store: [(feed.url, feed.etag or "") for feed in store.feeds()])
         for n in range(REPEAT):  # interleaved; the first 304 round is the one asserted on
             runs["run"].append(timed("304 round (run --once)", UNCHANGED_FEEDS,
                                      lambda: runtime.run(runtime.run_once(settings)))[0])
             if n == 0:
-                store = Store.open(db_path)
-                statuses = [feed.last_status for feed in store.feeds()]
-                store.close()
+                statuses = from_store(db_path, lambda store: [feed.last_status for feed in store.feeds()])
             phase, not_modified = timed("bare httpx conditional GETs", UNCHANGED_FEEDS,
                                         lambda: runtime.run(conditional_gets(etags)))
             runs["bare"].append(phase)
     print(f"\npoll round: {UNCHANGED_FEEDS} unchanged feeds on one loopback host, concurrency {CONCURRENCY}, "
-          f"load average {os.getloadavg()[0]:.2f}")
+          f"load average {os.getloadavg()[0]:.2f}, {SNIFFIO}, best of {REPEAT}")
     run, bare = best(runs["run"]), best(runs["bare"])
     for phase in (first, run, bare):
         print(phase.line("feeds"))
