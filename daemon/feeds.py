@@ -47,6 +47,7 @@ class Entry:
     content_html: str | None
     published_at: datetime | None
     author: str | None
+    updated_at: datetime | None = None   # the entry's own "updated" stamp: a revision signal
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ def _entry(raw: Mapping[str, Any], url: str) -> Entry:
         content_html=_content_html(raw),
         published_at=_published(raw),
         author=_text(raw, "author") or None,
+        updated_at=_stamp(raw, "updated_parsed"),
     )
 
 
@@ -130,6 +132,16 @@ def _content_html(raw: Mapping[str, Any]) -> str | None:
         if "html" in str(item.get("type", "")) and str(item.get("value", "")).strip():
             return str(item["value"])
     return None
+
+
+def _stamp(raw: Mapping[str, Any], key: str) -> datetime | None:
+    # dict.get, not raw.get: feedparser maps a missing updated_parsed to published_parsed (with a
+    # deprecation warning), and a publication date is no revision signal.
+    parsed = dict.get(raw, key) if isinstance(raw, dict) else raw.get(key)
+    try:
+        return datetime(*parsed[:6], tzinfo=timezone.utc) if parsed else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _published(raw: Mapping[str, Any]) -> datetime | None:

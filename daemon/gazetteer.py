@@ -102,6 +102,7 @@ class _Base:
     custom_names: dict[str, tuple[str, ...]]   # shipped custom id -> its names
     neighbours: dict[str, frozenset[str]]
     ambiguity: Ambiguity
+    context_cues: tuple[tuple[str, tuple[str, ...]], ...]   # country -> phrases only its news uses
 
 
 def _read_toml(name: str) -> dict:
@@ -281,7 +282,8 @@ def _base() -> _Base:
     neighbours = {code: frozenset(filter(None, c.get("neighbours", "").split(",")))
                   for code, c in cache.get_countries().items()}
     custom_names = {rid: (item["name"], *item.get("aliases", ())) for rid, item in spec["custom"].items()}
-    return _Base(builder.frozen(), regions, cities, members, custom_names, neighbours, Ambiguity(**lists))
+    cues = tuple((code, tuple(phrases)) for code, phrases in spec["context_cues"].items())
+    return _Base(builder.frozen(), regions, cities, members, custom_names, neighbours, Ambiguity(**lists), cues)
 
 
 class Gazetteer:
@@ -304,6 +306,7 @@ class Gazetteer:
             self.index = {**base.index, **extra}
         self.ambiguity = base.ambiguity
         self.neighbours = base.neighbours
+        self.context_cues = base.context_cues
         self._containing = self._build_containing()
 
     @classmethod
@@ -341,6 +344,11 @@ class Gazetteer:
             if region.kind == "subregion":
                 containing[region_id] = (region.parent_id,) if region.parent_id else ()
         return containing
+
+    def context_countries(self, text: str) -> set[str]:
+        """Countries whose institutions the text names ("sheriff's deputies", "Twp."): evidence, never tags."""
+        lowered = text.lower()
+        return {code for code, phrases in self.context_cues if any(p in lowered for p in phrases)}
 
     def regions(self) -> list[Region]:
         """Every country, subregion, continent and custom region (cities are too many to list)."""

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 import structlog
 
-from daemon import backoff, boilerplate, dedup, stories
+from daemon import backoff, boilerplate, dedup, revisions, stories
 from daemon.alerts import matching_alerts
 from daemon.errors import ExtractionError, FeedParseError, FetchError
 from daemon.extract import Extracted, process_page, text_from_feed_html
@@ -53,6 +53,7 @@ class PollResult:
     copies: int = 0
     known: int = 0
     skipped: int = 0
+    updated: int = 0
     error: str | None = None
 
 
@@ -116,16 +117,18 @@ class Pipeline:
                                      size=len(response.body))
         if parsed.bozo_reason:
             bound.warning("feed.bozo", reason=parsed.bozo_reason, entries=len(parsed.entries))
-        outcomes = await asyncio.gather(*(self.ingest_entry(feed, entry) for entry in parsed.entries))
-        counts = {name: outcomes.count(name) for name in ("stored", "copy", "known", "skipped")}
+        outcomes = await asyncio.gather(*(self._ingest_guarded(feed, entry) for entry in parsed.entries))
+        counts = {name: outcomes.count(name) for name in ("stored", "copy", "known", "skipped", "updated")}
         self._feed_done(replace(feed, title=parsed.title or feed.title, site_url=parsed.site_url or feed.site_url),
                         now, "ok", started, response.status, len(response.body), counts["stored"] + counts["copy"],
                         etag=response.etag, last_modified=response.last_modified)
         bound.info("feed.polled", status=response.status, ms=_ms(started), entries=len(parsed.entries),
                    new=counts["stored"] + counts["copy"], copies=counts["copy"], known=counts["known"],
+                   updated=counts["updated"],
                    skipped=counts["skipped"], bozo=parsed.bozo_reason)
         return PollResult(feed.url, "ok", entries=len(parsed.entries), stored=counts["stored"],
-                          copies=counts["copy"], known=counts["known"], skipped=counts["skipped"])
+                          copies=counts["copy"], known=counts["known"], skipped=counts["skipped"],
+                          updated=counts["updated"])
 
     def _feed_done(self, feed: Feed, now: datetime, status: str, started: float, http_status: int,
                    size: int, new: int, *, etag: str | None, last_modified: str | None) -> None:
@@ -151,15 +154,26 @@ class Pipeline:
 
     # --- one entry ------------------------------------------------------------------------
 
+    async def _ingest_guarded(self, feed: Feed, entry: Entry) -> str:
+        """One entry's bug must not cost the feed's other entries: log the traceback, record the skip."""
+        try:
+            return await self.ingest_entry(feed, entry)
+        except Exception as exc:  # noqa: BLE001 - recorded with its traceback, then the poll goes on
+            log.error("article.crashed", url=entry.link, feed=feed.url, error=repr(exc), exc_info=exc)
+            return self._skip(feed, entry, entry.link, "internal error", f"{type(exc).__name__}: {exc}")
+
     async def ingest_entry(self, feed: Feed, entry: Entry) -> str:
-        """Take one feed entry to an outcome: "stored", "copy", "known" or "skipped" (with a reason)."""
+        """Take one feed entry to an outcome: "stored", "copy", "updated", "known" or "skipped" (with a reason)."""
         if not entry.link:
             return self._skip(feed, entry, None, "no link", "the feed entry has no link")
         try:
             url = canonical_url(entry.link)
         except ValueError as exc:
             return self._skip(feed, entry, entry.link, "bad link", str(exc))
-        if self.store.known_article(url, feed.id, entry.guid):
+        known = self.store.known_article(url, feed.id, entry.guid)
+        if known:
+            if revisions.needs_recheck(entry.updated_at, known.last_looked_at):
+                return await self._recheck(feed, entry, url, known)
             return "known"
         fetched_at = self.clock()
         extracted, raw, content_type, source = await self._article_text(feed, entry, entry.link, url)
@@ -170,6 +184,25 @@ class Pipeline:
             if self.store.known_article(url, feed.id, entry.guid):
                 return "known"
         return self._store(feed, entry, url, extracted, raw, content_type, source, fetched_at)
+
+    async def _recheck(self, feed: Feed, entry: Entry, url: str, known: KnownArticle) -> str:
+        """The feed re-stamped a stored entry: fetch it again and, if its text changed, revise it in place."""
+        fetched_at = self.clock()
+        extracted, raw, content_type, source = await self._article_text(feed, entry, entry.link or url, url)
+        if extracted is None:
+            self.store.mark_checked(known.id, fetched_at)
+            return "known"
+        article, extras, _ = self._prepared(feed, entry, url, extracted, raw, content_type, source, fetched_at,
+                                            known=known)
+        if article.content_hash == known.content_hash:
+            self.store.mark_checked(known.id, fetched_at)
+            return "known"
+        stored = self.store.article(known.id) or {}
+        ratio = revisions.changed_ratio(stored.get("text") or "", article.text)
+        self.store.update_article(known.id, article, extras, ratio, known)
+        log.info("article.updated", url=url, id=known.id, feed=feed.url, revision=known.revision + 1,
+                 changed=round(ratio, 3), words=article.word_count, alerts=len(extras.alerts))
+        return "updated"
 
     async def _article_text(self, feed: Feed, entry: Entry, link: str, url: str
                             ) -> tuple[Extracted | None, bytes | None, str | None, str]:
@@ -219,30 +252,8 @@ class Pipeline:
     def _store(self, feed: Feed, entry: Entry, url: str, extracted: Extracted, raw: bytes | None,
                content_type: str | None, source: str, fetched_at: datetime) -> str:
         """From the copy check to the write, with no await: the single writer's critical section."""
-        title = extracted.title or entry.title or ""
-        text, site_lines = self._without_site_lines(host_of(url), extracted.text)
-        published = _earliest(extracted.published_at, entry.published_at)
-        print_ = dedup.fingerprint(title, text)
-        candidates = _Candidates(self.store)
-        verdict = dedup.find_copy(print_, candidates)
-        features = stories.story_features(title, text, published or fetched_at)
-        original = candidates.seen.get(verdict.duplicate_of) if verdict.duplicate_of is not None else None
-        story_id = stories.assign_story(features, candidates,
-                                        original.story_id if original else None).story_id
-        tags = tag(title, text, self.gazetteer, hints=feed.region_hints)
-        article = Article(
-            url=url, title=title, text=text, fetched_at=fetched_at, feed_id=feed.id, guid=entry.guid,
-            author=extracted.author or entry.author, published_at=published, language=extracted.language,
-            site_name=extracted.site_name, source=source, word_count=len(text.split()),
-            content_hash=print_.content_hash, simhash=print_.simhash, duplicate_of=verdict.duplicate_of,
-            story_id=story_id, regions=tags)
-        alerts = matching_alerts(self.settings.alerts, article, feed.url)
-        extras = ArticleExtras(
-            signature=print_.signature, story_features=stories.serialise(features),
-            dedup_keys=print_.bucket_keys, story_keys=stories.story_keys(features),
-            region_rows=tuple(r for t in tags if t.kind == "city" and (r := self.gazetteer.region(t.region_id))),
-            raw_html=raw if self.settings.raw_retention_days > 0 else None, content_type=content_type,
-            alerts=alerts, site_lines=site_lines if verdict.duplicate_of is None else None)  # copies: not counted
+        article, extras, verdict = self._prepared(feed, entry, url, extracted, raw, content_type, source,
+                                                  fetched_at)
         try:
             article_id = self.store.save_article(article, extras)
         except Exception as exc:  # a unique-URL race is "known"; anything else is a bug worth its traceback
@@ -252,9 +263,47 @@ class Pipeline:
         outcome = "copy" if verdict.duplicate_of is not None else "stored"
         log.info("article.stored" if outcome == "stored" else "article.duplicate", url=url, id=article_id,
                  feed=feed.url, source=source, words=article.word_count, duplicate_of=verdict.duplicate_of,
-                 reason=verdict.reason, story=story_id or article_id,
-                 focus=[t.region_id for t in tags if t.focus], alerts=len(alerts))
+                 reason=verdict.reason, story=article.story_id or article_id,
+                 focus=[t.region_id for t in article.regions if t.focus], alerts=len(extras.alerts))
         return outcome
+
+    def _prepared(self, feed: Feed, entry: Entry, url: str, extracted: Extracted, raw: bytes | None,
+                  content_type: str | None, source: str, fetched_at: datetime, *,
+                  known: KnownArticle | None = None) -> tuple[Article, ArticleExtras, dedup.CopyVerdict]:
+        """The article and everything stored beside it: clean text, copy verdict, story, tags, alerts.
+
+        A revision (known given) keeps its copy status and story, counts no site lines again, and
+        alerts only for rules that ask for updates."""
+        title = extracted.title or entry.title or ""
+        text, site_lines = self._without_site_lines(host_of(url), extracted.text)
+        published = _earliest(extracted.published_at, entry.published_at)
+        print_ = dedup.fingerprint(title, text)
+        features = stories.story_features(title, text, published or fetched_at)
+        candidates = _Candidates(self.store)
+        if known is None:
+            verdict = dedup.find_copy(print_, candidates)
+            original = candidates.seen.get(verdict.duplicate_of) if verdict.duplicate_of is not None else None
+            story_id = stories.assign_story(features, candidates,
+                                            original.story_id if original else None).story_id
+        else:
+            verdict = dedup.CopyVerdict(known.duplicate_of, 1.0, "revision")
+            story_id = known.story_id
+        tags = tag(title, text, self.gazetteer, hints=feed.region_hints)
+        article = Article(
+            url=url, title=title, text=text, fetched_at=fetched_at, feed_id=feed.id, guid=entry.guid,
+            author=extracted.author or entry.author, published_at=published, language=extracted.language,
+            site_name=extracted.site_name, source=source, word_count=len(text.split()),
+            content_hash=print_.content_hash, simhash=print_.simhash, duplicate_of=verdict.duplicate_of,
+            story_id=story_id, regions=tags)
+        alerts = matching_alerts(self.settings.alerts, article, feed.url, is_update=known is not None)
+        counted = site_lines if verdict.duplicate_of is None and known is None else None  # copies, revisions: not counted
+        extras = ArticleExtras(
+            signature=print_.signature, story_features=stories.serialise(features),
+            dedup_keys=print_.bucket_keys, story_keys=stories.story_keys(features),
+            region_rows=tuple(r for t in tags if t.kind == "city" and (r := self.gazetteer.region(t.region_id))),
+            raw_html=raw if self.settings.raw_retention_days > 0 else None, content_type=content_type,
+            alerts=alerts, site_lines=counted)
+        return article, extras, verdict
 
     def _without_site_lines(self, host: str, text: str) -> tuple[str, SiteLines]:
         """The text without its host's learned boilerplate, and its lines to count when saved."""

@@ -12,12 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from daemon.gazetteer import Gazetteer, NameEntry, name_key, normalize_token
+from daemon.gazetteer import Ambiguity, Gazetteer, NameEntry, name_key, normalize_token
 from daemon.place_matching import Match, Text, word
 
 BIG_CITY = 300_000           # a city this large may stand alone, without other evidence
 ANCHOR_CITY = 1_000_000      # a city this large is evidence for its country when resolving others
 UNIQUE_CITY = 100_000        # a city whose name exists in one country only may stand alone from here
+LOCAL_REPEATS = 2            # ... or at any size when named this often and once as a place ("in Ozark")
+                             # or by a name of several words ("Grand Ledge"): the town a local story is about
 
 # A country named as an actor ("France said") weighs less than a place where things happen: a
 # mention after a place preposition weighs LOCATIVE_WEIGHT, cities weigh as places by nature.
@@ -96,7 +98,7 @@ def _is_locative(text: Text, first: int, gazetteer: Gazetteer) -> bool:
 
 
 def _city_prior(population: int) -> float:
-    return 1.0 + 0.5 * min(max(math.log10(max(population, 1)) - 4.0, 0.0), 3.0)
+    return 1.0 + 1.0 * min(max(math.log10(max(population, 1)) - 4.0, 0.0), 3.0)
 
 
 def _prior(entry: NameEntry) -> float:
@@ -114,9 +116,9 @@ def _qualifier(text: Text, match: Match, following: Match | None) -> Match | Non
     return following if gap.strip() == "," else None
 
 
-def _choose(match: Match, candidates: Sequence[NameEntry], anchors: dict[str, float],
-            support: set[str], qualifier: Match | None, others: dict[str, float]) -> tuple[NameEntry, bool]:
-    """The most likely meaning of an ambiguous name, and whether a qualifier confirmed it."""
+def _ranked(candidates: Sequence[NameEntry], anchors: dict[str, float], support: set[str],
+            qualifier: Match | None, others: dict[str, float]) -> list[tuple[NameEntry, bool]]:
+    """The meanings of an ambiguous name, most likely first, each with whether a qualifier confirmed it."""
     def score(entry: NameEntry) -> tuple[float, int]:
         value = _prior(entry)
         if entry.country in anchors:
@@ -129,15 +131,17 @@ def _choose(match: Match, candidates: Sequence[NameEntry], anchors: dict[str, fl
             for q in qualifier.entries)
         return (value + (6.0 if confirmed else 0.0), entry.population)
 
-    best = max(candidates, key=score)
-    return best, score(best)[0] >= _prior(best) + 6.0
+    scored = sorted(((score(entry), entry) for entry in candidates), key=lambda pair: pair[0], reverse=True)
+    return [(entry, value >= _prior(entry) + 6.0) for (value, _), entry in scored]
 
 
 def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
              hints: Sequence[str]) -> list[Mention]:
     """Meanings for every match, using the article's unambiguous places and the hints as evidence."""
     amb = gazetteer.ambiguity
-    matched = {i for m in matches for i in range(m.first, m.last + 1)}
+    # A weak city name next to a name does not make that name a place ("Paris Hilton").
+    matched = {i for m in matches for i in range(m.first, m.last + 1)
+               if not (text.doc[m.start:m.end] in amb.weak_city_names and all(e.kind == "city" for e in m.entries))}
     kept: list[Match] = []
     for match in matches:
         if any(e.kind == "none" for e in match.entries):
@@ -157,17 +161,23 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
 
     anchors: dict[str, float] = defaultdict(float)
     unique_names: dict[str, set[str]] = defaultdict(set)
+    name_counts: dict[str, int] = defaultdict(int)
+    placed_names: set[str] = set()
     for match in kept:
         countries = {e.country for e in match.entries if e.country}
         surface = text.doc[match.start:match.end]
         if (len(countries) == 1 and all(e.kind == "city" for e in match.entries)
                 and surface not in amb.weak_city_names):
             unique_names[next(iter(countries))].add(normalize_token(surface))
+            name_counts[normalize_token(surface)] += 1
+            if match.first != match.last:
+                placed_names.add(normalize_token(surface))
         strong = [e for e in match.entries if e.kind in STRONG_KINDS or
                   e.kind == "city" and e.population >= ANCHOR_CITY and surface not in amb.weak_city_names]
         if len(countries) == 1 and strong:
             anchors[next(iter(countries))] += 1.0
-    hinted = _hinted_countries(hints, gazetteer)
+    hinted = _hinted_countries(hints, gazetteer) | gazetteer.context_countries(text.doc)
+    local_names = {name for name, n in name_counts.items() if n >= LOCAL_REPEATS and name in placed_names}
     support = set(hinted) | set(unique_names) | {n for c in anchors for n in gazetteer.neighbours.get(c, ())}
     evidence = dict(anchors)
     for code in hinted:
@@ -186,7 +196,7 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
         own = shares[name_key(text.doc[match.start:match.end])]
         others = {code: total - own.get(code, 0.0) for code, total in coherence.items()}
         mention = _mention(text, match, _qualifier(text, match, following), evidence, support,
-                           unique_names, gazetteer, others)
+                           unique_names, local_names, gazetteer, others)
         if mention is not None:
             mentions.append(mention)
     return mentions
@@ -223,8 +233,22 @@ def _hinted_countries(hints: Iterable[str], gazetteer: Gazetteer) -> set[str]:
     return countries
 
 
+def _city_supported(text: Text, match: Match, entry: NameEntry, confirmed: bool, evidence: dict[str, float],
+                    unique_names: dict[str, set[str]], local_names: set[str], others: dict[str, float],
+                    amb: Ambiguity) -> bool:
+    """Whether the article carries this city: its country's evidence, a qualifier, a dateline, or its size."""
+    surface = text.doc[match.start:match.end]
+    own = normalize_token(surface)
+    unique = own in unique_names.get(entry.country, ())
+    return (entry.country in evidence or confirmed or text.in_dateline(match.start)
+            or len(unique_names.get(entry.country, set()) - {own}) >= 1
+            or others.get(entry.country, 0.0) >= COHERENT_SUPPORT
+            or unique and (entry.population >= UNIQUE_CITY or own in local_names)
+            or entry.population >= BIG_CITY and surface not in amb.weak_city_names)
+
+
 def _mention(text: Text, match: Match, qualifier: Match | None, evidence: dict[str, float],
-             support: set[str], unique_names: dict[str, set[str]], gazetteer: Gazetteer,
+             support: set[str], unique_names: dict[str, set[str]], local_names: set[str], gazetteer: Gazetteer,
              others: dict[str, float]) -> Mention | None:
     """One match -> one weighted mention, or None when the evidence does not carry a weak city."""
     amb = gazetteer.ambiguity
@@ -232,9 +256,19 @@ def _mention(text: Text, match: Match, qualifier: Match | None, evidence: dict[s
     prominent = match.start < text.title_end or text.in_dateline(match.start)
     regions = [e for e in match.entries if e.kind == "region"]
     if regions:
-        entry, confirmed = regions[0], False
+        ranked = [(regions[0], False)]
     else:
-        entry, confirmed = _choose(match, match.entries, evidence, support, qualifier, others)
+        ranked = _ranked(match.entries, evidence, support, qualifier, others)
+    entry, confirmed = ranked[0]
+    if entry.kind == "city":
+        # The likeliest namesake may lack support while another meaning has it (Madrid, Colombia
+        # pulled up by one mention of Colombia, Madrid, Spain a capital): take the best supported.
+        carried = [(e, c) for e, c in ranked if e.kind != "city"
+                   or _city_supported(text, match, e, c, evidence, unique_names, local_names,
+                                                          others, amb)]
+        if not carried:
+            return None
+        entry, confirmed = carried[0]
     kind = entry.kind
     if kind == "subdivision" and surface in amb.weak_subdivision_names and not confirmed \
             and others.get(entry.country, 0.0) < COHERENT_SUPPORT:
@@ -243,15 +277,6 @@ def _mention(text: Text, match: Match, qualifier: Match | None, evidence: dict[s
             and not _is_locative(text, match.first, gazetteer)):
         return None
     if kind == "city":
-        own = normalize_token(surface)
-        unique = own in unique_names.get(entry.country, ())
-        supported = (entry.country in evidence or confirmed or text.in_dateline(match.start)
-                     or len(unique_names.get(entry.country, set()) - {own}) >= 1
-                     or others.get(entry.country, 0.0) >= COHERENT_SUPPORT
-                     or unique and entry.population >= UNIQUE_CITY
-                     or entry.population >= BIG_CITY and surface not in amb.weak_city_names)
-        if not supported:
-            return None
         next_word = word(text, match.last + 1)
         possessive = text.doc[match.end:match.end + 2] in ("'s", "’s")
         if surface in amb.governments and (next_word in amb.speech_verbs or possessive):

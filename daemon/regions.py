@@ -27,6 +27,7 @@ MAX_FOCUS = 4
 DEMONYM_ONLY_MIN = 2         # a country only ever named by its adjective needs this many of them
 DEMONYM_CAP = 1.0            # adjectives ("French troops") add at most this much to a country
 ACTOR_ONLY_SHARE = 0.6       # a country never named as a place counts this share toward focus
+SOLE_MIN_COUNT = 3           # mentions that make the only country named a focus below FOCUS_MIN
 
 
 def tag(title: str, text: str, gazetteer: Gazetteer, hints: Sequence[str] = ()) -> tuple[RegionTag, ...]:
@@ -109,8 +110,12 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
         return set()
     weight = {c: score[c] * (1.0 if c in located else ACTOR_ONLY_SHARE) for c in countries}
     top = max(weight.values())
+    # A country the article names several times, once as a place, and no other country beside it is
+    # what the article is about even when every mention is light (a parliament's day in brief).
+    sole = len(countries) == 1 and count[countries[0]] >= SOLE_MIN_COUNT and countries[0] in located
     chosen = [c for c in countries
-              if weight[c] >= FOCUS_MIN and weight[c] >= FOCUS_SHARE * top and (count[c] >= 2 or c in prominent)]
+              if (weight[c] >= FOCUS_MIN or sole) and weight[c] >= FOCUS_SHARE * top
+              and (count[c] >= 2 or c in prominent)]
     chosen.sort(key=lambda c: -weight[c])
     return set(chosen[:MAX_FOCUS])
 

@@ -12,7 +12,6 @@ hand, as when it was first stored: an original never becomes a copy of its own c
 
 from __future__ import annotations
 
-import difflib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +19,7 @@ from datetime import datetime, timezone
 
 import structlog
 
+from daemon.revisions import changed_ratio
 from daemon import boilerplate, dedup, stories
 from daemon.clean import clean, hygiene
 from daemon.errors import ExtractionError
@@ -117,7 +117,7 @@ class Reprocessor:
         changed = article.text != old.text
         self.store.rewrite_article(article_id, article, extras,
                                    revised_at=self.clock() if changed else None,
-                                   changed_ratio=_changed_ratio(old.text, article.text) if changed else 0.0)
+                                   changed_ratio=changed_ratio(old.text, article.text) if changed else 0.0)
         outcome = Outcome(article_id, "raw page" if extracted else "stored text", changed, len(removed),
                           article.duplicate_of, problem)
         log.debug("article.reprocessed", id=article_id, url=old.url, source=outcome.source, changed=changed,
@@ -199,7 +199,3 @@ def reprocess(store: Store, settings: Settings, gazetteer: Gazetteer, article_id
              learned_lines=report.learned_lines_removed, copies=report.copies, s=round(report.seconds, 2))
     return report
 
-
-def _changed_ratio(old: str, new: str) -> float:
-    """Share of words that differ between two texts (0 same, 1 nothing in common)."""
-    return 1.0 - difflib.SequenceMatcher(None, old.split(), new.split(), autojunk=False).ratio()

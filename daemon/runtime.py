@@ -61,8 +61,8 @@ async def pipeline_for(settings: Settings, *, use_processes: bool = True) -> Asy
 async def run_once(settings: Settings, *, use_processes: bool = True) -> list[PollResult]:
     """Poll every enabled feed once, finish the pipeline, deliver due alerts, and return."""
     async with pipeline_for(settings, use_processes=use_processes) as pipeline:
-        feeds = [f for f in pipeline.store.feeds() if f.disabled_reason is None
-                 and any(f.url == c.url for c in settings.feeds)]
+        configured = {c.url for c in settings.feeds}
+        feeds = [f for f in pipeline.store.feeds() if f.disabled_reason is None and f.url in configured]
         log.info("run.once", feeds=len(feeds))
         results = await poll_round(pipeline, feeds)
         deliverer = Deliverer(pipeline.store, settings.alerts, user_agent=settings.http.user_agent)

@@ -107,5 +107,11 @@ def site_lines(db: Database) -> None:
     db["site_lines"].create_index(["articles", "last_seen"])
 
 
+@migrations(name="0003_article_checked_at")
+def article_checked_at(db: Database) -> None:
+    """When a stored URL was last fetched again to look for a revision (text unchanged or not)."""
+    db["articles"].add_column("checked_at", str)
+
+
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations._migrations}

@@ -71,6 +71,7 @@ class KnownArticle:
     revision: int
     duplicate_of: int | None
     story_id: int | None
+    last_looked_at: datetime | None = None   # the latest of fetched, updated and checked times
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,18 +201,19 @@ class Store(SiteLinesMixin):
         """Save a feed's new state and its fetch-history row together."""
         assert feed.id is not None
         with self.transaction():
-            self.db["feeds"].update(feed.id, {
-                "title": feed.title, "site_url": feed.site_url, "etag": feed.etag,
-                "last_modified": feed.last_modified, "next_poll_at": iso(feed.next_poll_at),
-                "last_polled_at": iso(feed.last_polled_at), "last_status": feed.last_status,
-                "last_error": feed.last_error, "consecutive_errors": feed.consecutive_errors,
-                "disabled_reason": feed.disabled_reason,
-            })
-            self.db["fetches"].insert({
-                "feed_id": log.feed_id, "url": log.url, "at": iso(log.at), "status": log.status,
-                "http_status": log.http_status, "ms": log.ms, "bytes": log.bytes,
-                "new_entries": log.new_entries, "error": log.error,
-            })
+            # Plain SQL: this runs once per feed poll, and table.update() re-reads the schema each call.
+            self.db.execute(
+                "UPDATE feeds SET title = ?, site_url = ?, etag = ?, last_modified = ?, next_poll_at = ?, "
+                "last_polled_at = ?, last_status = ?, last_error = ?, consecutive_errors = ?, disabled_reason = ? "
+                "WHERE id = ?",
+                [feed.title, feed.site_url, feed.etag, feed.last_modified, iso(feed.next_poll_at),
+                 iso(feed.last_polled_at), feed.last_status, feed.last_error, feed.consecutive_errors,
+                 feed.disabled_reason, feed.id])
+            self.db.execute(
+                "INSERT INTO fetches (feed_id, url, at, status, http_status, ms, bytes, new_entries, error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [log.feed_id, log.url, iso(log.at), log.status, log.http_status, log.ms, log.bytes,
+                 log.new_entries, log.error])
 
     def set_feed_enabled(self, url: str, enabled: bool, reason: str = "disabled by operator",
                          now: datetime | None = None) -> bool:
@@ -240,14 +242,17 @@ class Store(SiteLinesMixin):
 
     def known_article(self, url: str, feed_id: int | None = None, guid: str | None = None) -> KnownArticle | None:
         """The stored article with this canonical URL, or with this GUID in this feed."""
-        row = self.db.execute(
-            "SELECT id, content_hash, revision, duplicate_of, story_id FROM articles WHERE url = ?",
-            [url]).fetchone()
+        columns = ("SELECT id, content_hash, revision, duplicate_of, story_id, "
+                   "max(fetched_at, coalesce(updated_at, ''), coalesce(checked_at, '')) FROM articles ")
+        row = self.db.execute(columns + "WHERE url = ?", [url]).fetchone()
         if row is None and guid and feed_id is not None:
-            row = self.db.execute(
-                "SELECT id, content_hash, revision, duplicate_of, story_id FROM articles "
-                "WHERE feed_id = ? AND guid = ?", [feed_id, guid]).fetchone()
-        return KnownArticle(*row) if row else None
+            row = self.db.execute(columns + "WHERE feed_id = ? AND guid = ?", [feed_id, guid]).fetchone()
+        return KnownArticle(*row[:5], last_looked_at=parse_iso(row[5])) if row and row[0] is not None else None
+
+    def mark_checked(self, article_id: int, at: datetime) -> None:
+        """A stored URL fetched again with unchanged text: remember the look, change nothing else."""
+        with self.transaction():
+            self.db.execute("UPDATE articles SET checked_at = ? WHERE id = ?", [iso(at), article_id])
 
     def save_article(self, article: Article, extras: ArticleExtras = ArticleExtras()) -> int:
         """Store a new article with its tags, fingerprints, raw page and alerts, all or nothing.
@@ -272,6 +277,7 @@ class Store(SiteLinesMixin):
         """A revised text for a stored URL: update in place, keep the id, record the revision."""
         row = self._article_row(article)
         row.pop("url")
+        row.pop("fetched_at")   # the first fetch stays; updated_at says when the text changed
         row.update(revision=old.revision + 1, updated_at=iso(article.fetched_at),
                    duplicate_of=old.duplicate_of, story_id=old.story_id or article_id)
         with self.transaction():

@@ -269,3 +269,31 @@ def test_a_small_town_is_found_when_its_state_is_named(gazetteer: Gazetteer) -> 
     tags = tag("", "The fair opens in Pataskala, Ohio, on Saturday.", gazetteer)
     cities = [gazetteer.region(t.region_id) for t in tags if t.kind == "city"]
     assert [(c.name, c.parent_id) for c in cities] == [("Pataskala", "US")]
+
+
+def test_a_capital_is_kept_when_its_small_namesake_lacks_support(gazetteer: Gazetteer) -> None:
+    text = "Colombia's players trained on Sunday. The finals open on Monday in Madrid."
+    tags = tag("", text, gazetteer)
+    cities = [gazetteer.region(t.region_id) for t in tags if t.kind == "city"]
+    assert [(c.name, c.parent_id) for c in cities] == [("Madrid", "ES")]
+
+
+def test_us_local_institutions_are_evidence_for_an_ambiguous_city(gazetteer: Gazetteer) -> None:
+    text = "Sheriff's deputies closed the skate park in Athens after the aldermen voted on Monday."
+    assert countries_in(text, gazetteer) == {"US"}
+
+
+def test_us_local_institutions_alone_create_no_tags(gazetteer: Gazetteer) -> None:
+    assert tag("Budget vote", "The aldermen and the school district approved the budget.", gazetteer) == ()
+
+
+def test_a_city_before_an_institution_word_is_a_place_not_a_person(gazetteer: Gazetteer) -> None:
+    text = "The director of the Nashville Film Festival spoke to students on Tuesday."
+    assert countries_in(text, gazetteer) == {"US"}
+
+
+def test_the_only_country_named_several_times_is_the_focus(gazetteer: Gazetteer) -> None:
+    lead = "The chamber met for the first time since its recess and read the letters it had received. " * 5
+    text = lead + ("A senator representing Yobe North moved the motion. The Nigerian Senate then observed "
+                   "a minute of silence, the Nigerian Senate said.")
+    assert focus_countries(tag("Senate adjourns", text, gazetteer)) == {"NG"}

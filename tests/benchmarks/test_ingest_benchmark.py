@@ -1,12 +1,11 @@
 """End-to-end ingest speed: `run --once` over the extraction corpus served by a loopback newsroom,
 next to bare trafilatura in the same run, and a poll round of 1,000 unchanged feeds answering 304.
 
-Run with: pytest tests/benchmarks/test_ingest_benchmark.py -m benchmark -s
-Memory is the peak resident set (VmHWM in /proc/<pid>/status), not tracemalloc: the parent's is reset
-before each phase (/proc/self/clear_refs) and taken from the first run of each kind, in the order bare,
-pool, in-process (a phase inherits what earlier ones loaded); each worker's is read before the pool
-shuts down. CPU: os.times for the parent, /proc/<pid>/stat for workers. The newsroom runs on threads
-in the parent and counts there. Times are the best of REPEAT runs. Only sanity is asserted.
+Run with: pytest tests/benchmarks/test_ingest_benchmark.py -m benchmark -s    (only sanity is asserted)
+Memory is peak RSS (VmHWM in /proc/<pid>/status), not tracemalloc: the parent's is reset before each phase
+and taken from the first run of each kind, in the order bare, pool, in-process (a phase inherits what the
+earlier ones loaded; the newsroom's threads count here too); each worker's is read as its pool shuts down.
+CPU: os.times for the parent, /proc/<pid>/stat for workers. Times are the best of REPEAT runs.
 """
 
 from __future__ import annotations
@@ -114,8 +113,10 @@ class Phase:
     def line(self, unit: str) -> str:
         workers = " + ".join(f"{k / 1024:.0f}" for k in self.worker_peaks_kib)
         return (f"  {self.name:<36} {self.items:>5} {unit} in {self.seconds:6.2f} s = {self.per_second:6.1f}/s"
-                f"  cpu parent {self.parent_cpu_s:5.2f} s" + (f" + workers {self.worker_cpu_s:5.2f} s" if workers else "")
-                + f"; peak RSS parent {self.parent_peak_kib / 1024:.0f} MiB" + (f", workers {workers} MiB" if workers else ""))
+                f"  cpu parent {self.parent_cpu_s:5.2f} s"
+                + (f" + workers {self.worker_cpu_s:5.2f} s" if workers else "")
+                + f"; peak RSS parent {self.parent_peak_kib / 1024:.0f} MiB"
+                + (f", workers {workers} MiB" if workers else ""))
 
 
 def best(phases: list[Phase]) -> Phase:
@@ -184,13 +185,6 @@ def ingest(name: str, db_path: Path, feed_urls: list[str], items: int, use_proce
     return phase, results
 
 
-def bare_extraction(pages: list[CorpusPage]) -> Phase:
-    trafilatura.extract(pages[0].body)  # warm-up: imports and caches are not per-page cost
-    phase, _ = timed("bare trafilatura.extract (1 process)", len(pages),
-                     lambda: [trafilatura.extract(page.body) for page in pages])
-    return phase
-
-
 def from_store(db_path: Path, read):
     store = Store.open(db_path)
     result = read(store)
@@ -210,8 +204,10 @@ def test_every_corpus_page_is_ingested_and_the_throughput_is_printed(
     with Newsroom() as newsroom:
         feed_urls = serve_corpus(newsroom, pages)
         runs: dict[str, list[Phase]] = {"bare": [], "pool": [], "inline": []}
+        trafilatura.extract(pages[0].body)  # warm-up: imports and caches are not per-page cost
         for n in range(REPEAT):  # interleaved, so a busy neighbour slows all three alike
-            runs["bare"].append(bare_extraction(pages))
+            runs["bare"].append(timed("bare trafilatura.extract (1 process)", len(pages),
+                                      lambda: [trafilatura.extract(page.body) for page in pages])[0])
             phase, pooled_results = ingest(f"run --once, {WORKERS} worker processes", tmp_path / f"pool{n}.db",
                                            feed_urls, len(pages), True, monkeypatch)
             runs["pool"].append(phase)
@@ -219,17 +215,17 @@ def test_every_corpus_page_is_ingested_and_the_throughput_is_printed(
                                          feed_urls, len(pages), False, monkeypatch)[0])
     bare, pooled, inline = (best(runs[key]) for key in ("bare", "pool", "inline"))
     print(f"\nend-to-end ingest: {len(pages)} corpus pages via {FEEDS} loopback feeds, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.2f}, parent RSS before {start_kib / 1024:.0f} MiB, {SNIFFIO}, best of {REPEAT}")
+          f"load average {os.getloadavg()[0]:.2f}, parent RSS before {start_kib / 1024:.0f} MiB, {SNIFFIO}, "
+          f"best of {REPEAT}")
     for phase in (bare, pooled, inline):
         print(phase.line("pages"))
     print(f"  ratio pipeline/bare: {pooled.per_second / bare.per_second:.2f} (pool), "
           f"{inline.per_second / bare.per_second:.2f} (in-process); "
           f"pool/in-process: {pooled.per_second / inline.per_second:.2f}")
     outcomes = {k: sum(getattr(r, k) for r in pooled_results) for k in ("stored", "copies", "known", "skipped")}
-    articles, skipped = stored_or_skipped(tmp_path / "pool0.db")
-    print(f"  outcomes (last pool run): {outcomes}; rows: {articles} articles + {skipped} skipped_entries")
-    assert articles + skipped == len(pages)
-    assert stored_or_skipped(tmp_path / "inline0.db") == (articles, skipped)
+    rows = {db.stem: stored_or_skipped(db) for db in sorted(tmp_path.glob("*.db"))}
+    print(f"  outcomes (last pool run): {outcomes}; (articles, skipped_entries) rows per store: {rows}")
+    assert all(articles + skipped == len(pages) for articles, skipped in rows.values())
 
 
 # --- 2. a poll round of unchanged feeds ----------------------------------------------------
