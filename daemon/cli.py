@@ -17,7 +17,8 @@ import click
 
 from daemon import log as logconf
 from daemon.errors import ConfigError, StoreError
-from daemon.settings import Settings, load_settings
+from daemon.config_file import load_settings
+from daemon.settings import Settings
 
 
 def _load(ctx: click.Context, *, check_regions: bool = True) -> Settings:

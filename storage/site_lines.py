@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.times import iso
+
 _LOOKUP_CHUNK = 500   # keys per IN (...) query, well under SQLite's variable limit
 
 
@@ -81,7 +83,6 @@ class SiteLinesMixin:
 
     def purge_site_lines(self, before: datetime) -> int:
         """Forget lines seen in one article only and not since before: most lines are such."""
-        from storage.store import iso  # the store's one time format (imported late: store imports us)
         with self.transaction():  # type: ignore[attr-defined]
             return self.db.execute("DELETE FROM site_lines WHERE articles = 1 AND last_seen < ?",
                                    [iso(before)]).rowcount

@@ -22,6 +22,8 @@ from sqlite_utils import Database
 
 from storage.errors import StoreError
 from storage.records import Article, Delivery, Feed, FetchLog, Region, RegionTag, Skip
+from storage.outbox import OutboxMixin
+from storage.times import iso, parse_iso
 from storage.schema import known_migration_names, migrations
 from storage.site_lines import SiteLines, SiteLinesMixin
 
@@ -35,19 +37,6 @@ def to_signed64(value: int) -> int:
 
 def to_unsigned64(value: int) -> int:
     return value + (1 << 64) if value < 0 else value
-
-
-def iso(moment: datetime | None) -> str | None:
-    """Aware datetime -> ISO-8601 UTC text, the one time format in the store (sorts as text)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime given to the store; use timezone-aware UTC")
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
-def parse_iso(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +93,7 @@ class ArticleExtras:
     site_lines: SiteLines | None = None       # the article's lines, counted when it is first saved
 
 
-class Store(SiteLinesMixin):
+class Store(OutboxMixin, SiteLinesMixin):
     """The SQLite store: schema on open, one writer, records in and out."""
 
     def __init__(self, db: Database, path: str) -> None:
@@ -320,7 +309,7 @@ class Store(SiteLinesMixin):
         if extras.raw_html is not None:
             self.db["raw_pages"].upsert({
                 "article_id": article_id, "fetched_at": iso(article.fetched_at), "url": article.url,
-                "content_type": extras.content_type, "body_gz": gzip.compress(extras.raw_html, 6),
+                "content_type": extras.content_type, "body_gz": gzip.compress(extras.raw_html, 1),
             }, pk="article_id")
 
     @staticmethod
@@ -400,32 +389,6 @@ class Store(SiteLinesMixin):
         return StoredPrint(article_id=row[0], story_id=row[1], content_hash=row[2] or "",
                            signature=row[3] or b"", story_features=row[4] or b"",
                            published_at=parse_iso(row[5]), title=row[6] or "", duplicate_of=row[7])
-
-    # --- outbox ----------------------------------------------------------------------------
-
-    def due_deliveries(self, now: datetime, limit: int = 50) -> list[Delivery]:
-        rows = self.db.execute(
-            "SELECT id, rule, article_id, target, attempts, status, next_attempt_at, last_error FROM deliveries "
-            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-            [iso(now), limit]).fetchall()
-        return [Delivery(id=r[0], rule=r[1], article_id=r[2], target=r[3], payload="", attempts=r[4],
-                         status=r[5], next_attempt_at=parse_iso(r[6]), last_error=r[7]) for r in rows]
-
-    def mark_delivered(self, delivery_id: int, at: datetime) -> None:
-        with self.transaction():
-            self.db.execute("UPDATE deliveries SET status = 'delivered', delivered_at = ?, "
-                            "attempts = attempts + 1, last_error = NULL WHERE id = ?", [iso(at), delivery_id])
-
-    def mark_attempt_failed(self, delivery_id: int, error: str, next_attempt_at: datetime | None) -> None:
-        """Count a failed attempt; with no next attempt time the delivery is given up as failed."""
-        status = "pending" if next_attempt_at else "failed"
-        with self.transaction():
-            self.db.execute("UPDATE deliveries SET attempts = attempts + 1, last_error = ?, status = ?, "
-                            "next_attempt_at = ? WHERE id = ?",
-                            [error[:500], status, iso(next_attempt_at), delivery_id])
-
-    def deliveries(self) -> list[dict[str, Any]]:
-        return list(self.db["deliveries"].rows_where(order_by="id"))
 
     # --- overview --------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ def test_opml_that_is_not_opml_is_refused_clearly(tmp_path):
 def test_status_and_feed_switches_on_a_store(tmp_path):
     config = write_config(tmp_path / "n.toml", tmp_path / "n.db", ["https://a.example/rss"])
     assert invoke("-c", str(config), "status").exit_code == 1   # no store yet: a clear error
-    from daemon.settings import load_settings
+    from daemon.config_file import load_settings
     from daemon.runtime import open_store
     open_store(load_settings(config)).close()
     assert invoke("-c", str(config), "feeds", "disable", "https://a.example/rss", "--reason", "paywalled").exit_code == 0

@@ -5,7 +5,7 @@ import sqlite3
 
 import daemon.pipeline as pipeline_module
 from daemon import runtime
-from daemon.settings import load_settings
+from daemon.config_file import load_settings
 from tests.daemon_world import KENYA_PARAGRAPHS, NIGER_PARAGRAPHS, page, rss, write_config
 
 

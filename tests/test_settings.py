@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from daemon.errors import ConfigError
-from daemon.settings import load_settings, parse_duration
+from daemon.config_file import load_settings, parse_duration
 
 GOOD = """
 [storage]
@@ -146,7 +146,7 @@ _tables = st.dictionaries(
 @hsettings(max_examples=200, deadline=None)
 @given(_tables)
 def test_any_parsed_toml_gives_settings_or_a_config_error(raw):
-    from daemon.settings import _LineIndex, settings_from_mapping
+    from daemon.config_file import _LineIndex, settings_from_mapping
     try:
         settings_from_mapping(raw, _LineIndex(""), "fuzz.toml", resolve_region=None, environ={})
     except ConfigError as exc:
