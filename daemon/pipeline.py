@@ -21,12 +21,12 @@ import structlog
 
 from daemon import backoff, boilerplate, dedup, revisions, stories
 from daemon.alerts import matching_alerts
+from daemon.analysis import Analysis, analyse
 from daemon.errors import ExtractionError, FeedParseError, FetchError
 from daemon.extract import Extracted, process_page, text_from_feed_html
 from daemon.feeds import Entry, parse_feed
 from daemon.fetch import Fetcher
 from daemon.gazetteer import Gazetteer
-from daemon.regions import tag
 from daemon.settings import Settings
 from daemon.urls import canonical_url, host_of
 from storage.records import Article, Feed, FetchLog, Skip
@@ -183,7 +183,8 @@ class Pipeline:
             url = self._page_url(url, extracted)
             if self.store.known_article(url, feed.id, entry.guid):
                 return "known"
-        return self._store(feed, entry, url, extracted, raw, content_type, source, fetched_at)
+        analysis, text = await self._analysed(feed, entry, url, extracted, fetched_at)
+        return self._store(feed, entry, url, extracted, analysis, text, raw, content_type, source, fetched_at)
 
     async def _recheck(self, feed: Feed, entry: Entry, url: str, known: KnownArticle) -> str:
         """The feed re-stamped a stored entry: fetch it again and, if its text changed, revise it in place."""
@@ -192,8 +193,9 @@ class Pipeline:
         if extracted is None:
             self.store.mark_checked(known.id, fetched_at)
             return "known"
-        article, extras, _ = self._prepared(feed, entry, url, extracted, raw, content_type, source, fetched_at,
-                                            known=known)
+        analysis, text = await self._analysed(feed, entry, url, extracted, fetched_at)
+        article, extras, _ = self._prepared(feed, entry, url, extracted, analysis, text, raw, content_type,
+                                            source, fetched_at, known=known)
         if article.content_hash == known.content_hash:
             self.store.mark_checked(known.id, fetched_at)
             return "known"
@@ -249,11 +251,25 @@ class Pipeline:
             return url
         return declared if host_of(declared) == host_of(url) else url
 
-    def _store(self, feed: Feed, entry: Entry, url: str, extracted: Extracted, raw: bytes | None,
-               content_type: str | None, source: str, fetched_at: datetime) -> str:
+    async def _analysed(self, feed: Feed, entry: Entry, url: str, extracted: Extracted,
+                        fetched_at: datetime) -> tuple[Analysis, str]:
+        """The text without its host's learned lines, and its fingerprint, story features and tags
+        (computed in a worker process: they need nothing but the text)."""
+        title = extracted.title or entry.title or ""
+        text = self._without_site_lines(host_of(url), extracted.text)[0]
+        published = _earliest(extracted.published_at, entry.published_at) or fetched_at
+        custom = tuple(sorted(self.settings.custom_regions.items()))
+        if self.executor is None:
+            return analyse(title, text, published, feed.region_hints, custom), text
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, analyse, title, text, published, feed.region_hints,
+                                          custom), text
+
+    def _store(self, feed: Feed, entry: Entry, url: str, extracted: Extracted, analysis: Analysis, text: str,
+               raw: bytes | None, content_type: str | None, source: str, fetched_at: datetime) -> str:
         """From the copy check to the write, with no await: the single writer's critical section."""
-        article, extras, verdict = self._prepared(feed, entry, url, extracted, raw, content_type, source,
-                                                  fetched_at)
+        article, extras, verdict = self._prepared(feed, entry, url, extracted, analysis, text, raw, content_type,
+                                                  source, fetched_at)
         try:
             article_id = self.store.save_article(article, extras)
         except Exception as exc:  # a unique-URL race is "known"; anything else is a bug worth its traceback
@@ -267,18 +283,19 @@ class Pipeline:
                  focus=[t.region_id for t in article.regions if t.focus], alerts=len(extras.alerts))
         return outcome
 
-    def _prepared(self, feed: Feed, entry: Entry, url: str, extracted: Extracted, raw: bytes | None,
-                  content_type: str | None, source: str, fetched_at: datetime, *,
+    def _prepared(self, feed: Feed, entry: Entry, url: str, extracted: Extracted, analysis: Analysis,
+                  text: str, raw: bytes | None, content_type: str | None, source: str, fetched_at: datetime, *,
                   known: KnownArticle | None = None) -> tuple[Article, ArticleExtras, dedup.CopyVerdict]:
         """The article and everything stored beside it: clean text, copy verdict, story, tags, alerts.
 
         A revision (known given) keeps its copy status and story, counts no site lines again, and
         alerts only for rules that ask for updates."""
         title = extracted.title or entry.title or ""
-        text, site_lines = self._without_site_lines(host_of(url), extracted.text)
+        # Learned lines are looked up again here, with no await before the save, so the counts
+        # written are those of the archive as it is now.
+        site_lines = self._without_site_lines(host_of(url), extracted.text)[1]
         published = _earliest(extracted.published_at, entry.published_at)
-        print_ = dedup.fingerprint(title, text)
-        features = stories.story_features(title, text, published or fetched_at)
+        print_, features, tags = analysis.fingerprint, analysis.features, analysis.tags
         candidates = _Candidates(self.store)
         if known is None:
             verdict = dedup.find_copy(print_, candidates)
@@ -288,7 +305,6 @@ class Pipeline:
         else:
             verdict = dedup.CopyVerdict(known.duplicate_of, 1.0, "revision")
             story_id = known.story_id
-        tags = tag(title, text, self.gazetteer, hints=feed.region_hints)
         article = Article(
             url=url, title=title, text=text, fetched_at=fetched_at, feed_id=feed.id, guid=entry.guid,
             author=extracted.author or entry.author, published_at=published, language=extracted.language,

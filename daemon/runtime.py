@@ -37,10 +37,17 @@ def open_store(settings: Settings, gazetteer: Gazetteer | None = None) -> Store:
     return store
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Workers fork from a forkserver that has trafilatura and the gazetteer loaded already."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["daemon.warm_worker"])
+    return context
+
+
 def worker_pool(settings: Settings) -> ProcessPoolExecutor:
     """Extraction is CPU-bound: one worker process per core (or as configured)."""
     workers = settings.workers or os.cpu_count() or 1
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=worker_context())
 
 
 @asynccontextmanager

@@ -3,7 +3,7 @@
 import asyncio
 import sqlite3
 
-import daemon.pipeline as pipeline_module
+import daemon.analysis as analysis_module
 from daemon import runtime
 from daemon.config_file import load_settings
 from tests.daemon_world import KENYA_PARAGRAPHS, NIGER_PARAGRAPHS, page, rss, write_config
@@ -15,14 +15,14 @@ def test_a_bug_on_one_entry_is_recorded_and_the_others_are_stored(newsroom, tmp_
     feed = newsroom.add("/feed.xml", rss("F", [{"title": "a", "link": newsroom.url("/niger"), "guid": "1"},
                                                {"title": "b", "link": newsroom.url("/kenya"), "guid": "2"}]),
                         content_type="application/rss+xml")
-    real_tag = pipeline_module.tag
+    real_tag = analysis_module.tag
 
     def tag_failing_on_kenya(title, text, gazetteer, hints=()):
         if "Kenya" in title:
             raise RuntimeError("tagger bug")
         return real_tag(title, text, gazetteer, hints=hints)
 
-    monkeypatch.setattr(pipeline_module, "tag", tag_failing_on_kenya)
+    monkeypatch.setattr(analysis_module, "tag", tag_failing_on_kenya)
     settings = load_settings(write_config(tmp_path / "n.toml", tmp_path / "n.db", [feed]))
     results = asyncio.run(runtime.run_once(settings, use_processes=False))
     assert results[0].stored == 1 and results[0].skipped == 1

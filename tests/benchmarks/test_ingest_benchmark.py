@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -174,7 +173,7 @@ def ingest(name: str, db_path: Path, feed_urls: list[str], items: int, use_proce
     pools: list[MeasuredPool] = []
 
     def measured_pool(settings: Settings) -> MeasuredPool:
-        pools.append(MeasuredPool(settings.workers, mp_context=multiprocessing.get_context("forkserver")))
+        pools.append(MeasuredPool(settings.workers, mp_context=runtime.worker_context()))
         return pools[-1]
 
     monkeypatch.setattr(runtime, "worker_pool", measured_pool)
