@@ -56,7 +56,7 @@ def read_page_meta(tree: HtmlElement, page_url: str, now: datetime | None = None
     linked = _json_ld_items(tree)
     return PageMeta(
         title=_first(metas, "og:title", "twitter:title") or _ld_text(linked, "headline")
-        or _element_text(tree, "//title") or _element_text(tree, "//h1"),
+        or _headline_from_title_and_h1(_element_text(tree, "//title"), _element_text(tree, "//h1")),
         author=_author(tree, metas, linked),
         site_name=_first(metas, "og:site_name", "application-name")
         or _ld_name(linked, "publisher"),
@@ -64,6 +64,16 @@ def read_page_meta(tree: HtmlElement, page_url: str, now: datetime | None = None
         canonical_url=_canonical(tree, metas, page_url),
         language=_language(tree, metas),
     )
+
+
+def _headline_from_title_and_h1(title: str | None, h1: str | None) -> str | None:
+    """<title> usually adds the site's name ("Headline | Site"); when the page's h1 is the title
+    without that part, the h1 is the headline, whatever the site calls itself."""
+    if title and h1:
+        folded_title, folded_h1 = " ".join(title.split()).casefold(), " ".join(h1.split()).casefold()
+        if folded_h1 != folded_title and (folded_title.startswith(folded_h1) or folded_title.endswith(folded_h1)):
+            return " ".join(h1.split())
+    return title or h1
 
 
 def _meta_values(tree: HtmlElement) -> dict[str, str]:

@@ -238,3 +238,13 @@ def test_fixture_site_article_sentences_are_kept(site_outcome: tuple[int, int, i
     _, _, kept, sentences = site_outcome
     print(f"sentences kept: {kept}/{sentences}")
     assert kept >= 0.99 * sentences
+
+
+def test_title_loses_an_unknown_site_suffix_when_the_h1_is_the_headline():
+    page = ("<html><head><title>Rains flood the market in Mopti | The Riverside Gazette</title></head><body>"
+            "<h1>Rains flood the market in Mopti</h1>"
+            + "".join(f"<p>Traders in Mopti said the water reached their stalls on day {i}, and that the "
+                      f"council had promised drainage work before the next season of heavy rains.</p>"
+                      for i in range(6)) + "</body></html>")
+    extracted = process_page(page.encode(), "http://127.0.0.1:8000/news/mopti-rains", "text/html; charset=utf-8")
+    assert extracted.title == "Rains flood the market in Mopti"
