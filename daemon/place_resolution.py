@@ -33,6 +33,9 @@ COHERENCE_CAP = 3.0
 COHERENT_SUPPORT = 1.0       # a weak city is taken when other names point this much to its country
 DOMINANT = 2.0               # other names this strongly for one country outweigh a lone namesake
 NON_CITY_SIZE = 1_000_000    # a country, state or adjective votes like a city of this size
+AFFILIATION_SHARE = 0.25     # a place named only as an institution's home weighs this share toward focus
+AFFILIATION_REACH = 6        # tokens back from "in X" to the institution word ("Flight Center in X")
+CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moon", "NASA", ...
 STRONG_KINDS = frozenset({"country", "alias", "abbreviation", "subdivision", "county", "government"})
 
 
@@ -46,6 +49,7 @@ class Mention:
     weight: float
     prominent: bool        # in the title or dateline
     located: bool          # named as where something happens (place preposition, city, dateline)
+    incidental: bool = False   # an institution's home or a namesake person: no evidence for focus
 
 
 def _is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer) -> bool:
@@ -73,12 +77,57 @@ def _is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer
     return next_word in amb.speech_verbs and surface not in amb.governments
 
 
+def _after_first_name(text: Text, match: Match, matched: set[int], amb: Ambiguity) -> bool:
+    """A one-word name right after a capitalised non-place word ("Andrew Vaughan"): a surname."""
+    before = match.first - 1
+    return (match.first == match.last and before >= 0 and not text.all_caps and text.spaced(before)
+            and text.capitalised(before) and before not in matched and word(text, before) not in amb.function_words
+            and word(text, before) not in amb.locatives and word(text, before) not in amb.person_titles)
+
+
 def _is_feature(text: Text, match: Match, gazetteer: Gazetteer) -> bool:
     """A country's name used for a river, lake or basin ("the Niger River", "Lake Chad")."""
     amb = gazetteer.ambiguity
     next_word, prev_word = word(text, match.last + 1), word(text, match.first - 1)
     return ((next_word in amb.feature_words and match.last + 1 < len(text.words) and text.spaced(match.last))
             or (prev_word in amb.feature_words_before and match.first > 0 and text.spaced(match.first - 1)))
+
+
+def _is_celestial(text: Text, match: Match, amb: Ambiguity) -> bool:
+    """A planet or moon that is also a town ("Jupiter's moon Europa", "NASA's Mars rover")."""
+    if text.doc[match.start:match.end] not in amb.celestial_names:
+        return False
+    near = range(max(match.first - CELESTIAL_REACH, 0), min(match.last + CELESTIAL_REACH + 1, len(text.words)))
+    return any(text.words[i].lower() in amb.celestial_cues for i in near if not match.first <= i <= match.last)
+
+
+def _is_affiliation(text: Text, match: Match, amb: Ambiguity) -> bool:
+    """A place named as an institution's home, not where the story happens.
+
+    "Harvard University", "University of Pennsylvania", "Keck Observatory in Hawaii", "based in Ohio".
+    """
+    after, before = match.last + 1, match.first - 1
+    if word(text, after) in amb.institution_words and text.spaced(match.last):
+        return True
+    if word(text, before) == "of" and word(text, before - 1) in amb.institution_words:
+        return True
+    # "in Greenbelt, Maryland", "University of California, San Francisco": a qualifier takes
+    # the reading of the name it follows
+    if before >= 0 and text.doc[text.ends[before]:text.starts[match.first]] == ", " and text.capitalised(before):
+        first = before
+        while first > 0 and text.capitalised(first - 1) and text.spaced(first - 1) and before - first < 3:
+            first -= 1
+        return _is_affiliation(text, Match(first, before, text.starts[first], text.ends[before], ()), amb)
+    if word(text, before) not in ("in", "at"):
+        return False
+    if word(text, before - 1) in amb.affiliation_verbs:
+        return True
+    for i in range(before - 1, max(before - 1 - AFFILIATION_REACH, -1), -1):
+        if "." in text.doc[text.ends[i]:text.starts[i + 1]] or not text.capitalised(i):
+            return False
+        if text.words[i] in amb.institution_words:
+            return True
+    return False
 
 
 def _is_locative(text: Text, first: int, gazetteer: Gazetteer) -> bool:
@@ -143,18 +192,21 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
     matched = {i for m in matches for i in range(m.first, m.last + 1)
                if not (text.doc[m.start:m.end] in amb.weak_city_names and all(e.kind == "city" for e in m.entries))}
     kept: list[Match] = []
+    persons: set[str] = set()
     for match in matches:
         if any(e.kind == "none" for e in match.entries):
             continue
         entries = match.entries
         surface = text.doc[match.start:match.end]
-        if surface in amb.never_cities:
+        if surface in amb.never_cities or _is_celestial(text, match, amb):
             entries = tuple(e for e in entries if e.kind != "city")
         if word(text, match.last + 1) in amb.street_words and text.spaced(match.last):
             entries = tuple(e for e in entries if e.kind == "region")
         if entries and _is_feature(text, match, gazetteer):
             entries = tuple(e for e in entries if e.kind not in ("country", "alias"))
         if entries and _is_person(text, match, matched, gazetteer):
+            if all(e.kind == "city" for e in entries) and _after_first_name(text, match, matched, amb):
+                persons.add(surface)
             entries = ()
         if entries:
             kept.append(Match(match.first, match.last, match.start, match.end, entries))
@@ -197,6 +249,12 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
         others = {code: total - own.get(code, 0.0) for code, total in coherence.items()}
         mention = _mention(text, match, _qualifier(text, match, following), evidence, support,
                            unique_names, local_names, gazetteer, others)
+        if mention is not None and text.doc[match.start:match.end] in persons and mention.kind == "city" \
+                and not _is_locative(text, match.first, gazetteer) and not mention.prominent:
+            # A town name once used as a person's ("Andrew Vaughan ... Vaughan said") is most
+            # likely that person again: still a mention, but no evidence of where the story is.
+            mention = Mention(mention.target, mention.country, mention.kind,
+                              mention.weight * AFFILIATION_SHARE, False, False, True)
         if mention is not None:
             mentions.append(mention)
     return mentions
@@ -285,9 +343,12 @@ def _mention(text: Text, match: Match, qualifier: Match | None, evidence: dict[s
     weight = KIND_WEIGHT[kind]
     if kind not in ("demonym", "government") and _is_locative(text, match.first, gazetteer):
         weight, located = max(weight, LOCATIVE_WEIGHT), True
+    incidental = kind != "demonym" and _is_affiliation(text, match, amb)
+    if incidental:
+        weight, located = weight * AFFILIATION_SHARE, False
     if match.start < text.title_end or text.in_dateline(match.start):
         weight *= TITLE_WEIGHT
     elif match.start < text.lead_end:
         weight *= LEAD_WEIGHT
     target = entry.country if kind == "government" else entry.target
-    return Mention(target, entry.country, kind, weight, prominent, located)
+    return Mention(target, entry.country, kind, weight, prominent, located, incidental)

@@ -27,6 +27,7 @@ MAX_FOCUS = 4
 DEMONYM_ONLY_MIN = 2         # a country only ever named by its adjective needs this many of them
 DEMONYM_CAP = 1.0            # adjectives ("French troops") add at most this much to a country
 ACTOR_ONLY_SHARE = 0.6       # a country never named as a place counts this share toward focus
+FOCUS_MIN_PLACED = 2         # outside the title and dateline, a focus is named as a place this often
 SOLE_MIN_COUNT = 3           # mentions that make the only country named a focus below FOCUS_MIN
 
 
@@ -49,16 +50,19 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer) -> tuple[RegionTag, ...
     count: dict[str, int] = defaultdict(int)
     adjectives: dict[str, float] = defaultdict(float)
     prominent: set[str] = set()
-    located: set[str] = set()
+    located: dict[str, int] = defaultdict(int)
+    incidental: dict[str, int] = defaultdict(int)
     city_country: dict[str, str] = {}
     for mention in mentions:
         if mention.kind == "demonym":
             weight = min(mention.weight, DEMONYM_CAP - adjectives[mention.target])
             adjectives[mention.target] += weight
             mention = Mention(mention.target, mention.country, mention.kind, weight,
-                               mention.prominent, mention.located)
+                               mention.prominent, mention.located, mention.incidental)
         if mention.located and mention.country:
-            located.add(mention.country)
+            located[mention.country] += 1
+        if mention.incidental and mention.country:
+            incidental[mention.country] += 1
         ids = [mention.target]
         if mention.kind == "city" and mention.country:
             city_country[mention.target] = mention.country
@@ -71,7 +75,8 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer) -> tuple[RegionTag, ...
     named = {m.country for m in mentions if m.kind != "demonym"}
     countries = [r for r in score if len(r) == 2 and r.isupper()
                  and (r in named or r in prominent or count[r] >= DEMONYM_ONLY_MIN)]
-    focus = _focus_countries(countries, score, count, prominent, located)
+    evident = {c: count[c] - incidental.get(c, 0) for c in countries}
+    focus = _focus_countries(countries, score, evident, prominent, located)
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
     rolled: dict[str, float] = defaultdict(float)
     rolled_count: dict[str, int] = defaultdict(int)
@@ -104,18 +109,19 @@ def _is_country_code(region_id: str) -> bool:
 
 
 def _focus_countries(countries: list[str], score: dict[str, float], count: dict[str, int],
-                     prominent: set[str], located: set[str]) -> set[str]:
+                     prominent: set[str], located: dict[str, int]) -> set[str]:
     """The few countries the article is about: heavy enough, near the top, not one stray mention."""
     if not countries:
         return set()
-    weight = {c: score[c] * (1.0 if c in located else ACTOR_ONLY_SHARE) for c in countries}
+    weight = {c: score[c] * (1.0 if located.get(c) else ACTOR_ONLY_SHARE) for c in countries}
     top = max(weight.values())
     # A country the article names several times, once as a place, and no other country beside it is
     # what the article is about even when every mention is light (a parliament's day in brief).
-    sole = len(countries) == 1 and count[countries[0]] >= SOLE_MIN_COUNT and countries[0] in located
+    sole = len(countries) == 1 and count[countries[0]] >= SOLE_MIN_COUNT and bool(located.get(countries[0]))
     chosen = [c for c in countries
               if (weight[c] >= FOCUS_MIN or sole) and weight[c] >= FOCUS_SHARE * top
-              and (count[c] >= 2 or c in prominent)]
+              and (count[c] >= 2 or c in prominent)
+              and (sole or c in prominent or located.get(c, 0) >= FOCUS_MIN_PLACED)]
     chosen.sort(key=lambda c: -weight[c])
     return set(chosen[:MAX_FOCUS])
 

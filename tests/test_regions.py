@@ -297,3 +297,33 @@ def test_the_only_country_named_several_times_is_the_focus(gazetteer: Gazetteer)
     text = lead + ("A senator representing Yobe North moved the motion. The Nigerian Senate then observed "
                    "a minute of silence, the Nigerian Senate said.")
     assert focus_countries(tag("Senate adjourns", text, gazetteer)) == {"NG"}
+
+
+def test_a_planet_next_to_a_moon_is_not_a_florida_town(gazetteer: Gazetteer) -> None:
+    text = "Astronomers saw water vapour above the surface of Jupiter's icy moon Europa this spring."
+    assert countries_in(text, gazetteer) == set()
+
+
+def test_an_institutions_home_is_mentioned_but_not_the_focus(gazetteer: Gazetteer) -> None:
+    text = ("Researchers at the University of Pennsylvania and at the Keck Observatory in Hawaii, "
+            "with a team from Harvard University, described how gut cells sense parasites.")
+    tags = tag("Gut cells that sense parasites", text, gazetteer)
+    assert (mentioned_countries(tags), focus_countries(tags)) == ({"US"}, set())
+
+
+def test_a_surname_shared_with_a_town_does_not_make_the_focus(gazetteer: Gazetteer) -> None:
+    text = ("The biologist Andrew Vaughan studies lungs. Vaughan said the cells grew after the flu. "
+            "Vaughan began to wonder why. Vaughan cautioned that more work was needed.")
+    assert focus_countries(tag("Cells that grow after the flu", text, gazetteer)) == set()
+
+
+def test_a_county_written_with_co_is_a_us_county(gazetteer: Gazetteer) -> None:
+    assert countries_in("A Loudon Co. man died in a wreck on Saturday.", gazetteer) == {"US"}
+
+
+def test_a_state_abbreviation_before_a_lowercase_word_is_the_state(gazetteer: Gazetteer) -> None:
+    assert countries_in("A Fla. economist doubts the casino job figures.", gazetteer) == {"US"}
+
+
+def test_a_state_before_highway_is_still_the_state(gazetteer: Gazetteer) -> None:
+    assert countries_in("The crash closed Texas Highway 6 for an hour on Monday.", gazetteer) == {"US"}
