@@ -140,12 +140,19 @@ class Deliverer:
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    async def deliver_due(self, now: datetime | None = None) -> int:
-        """Attempt every due delivery once; return how many were delivered."""
+    async def deliver_due(self, now: datetime | None = None, should_stop=lambda: False) -> int:
+        """Attempt every due delivery once (stopping between deliveries when asked); return how many
+        were delivered. One bad row is counted as a failed attempt, never a block on the others."""
         now = now or datetime.now(timezone.utc)
         delivered = 0
         for delivery in self.store.due_deliveries(now):
-            error = await self._attempt(delivery)
+            if should_stop():
+                break
+            try:
+                error = await self._attempt(delivery)
+            except Exception as exc:  # noqa: BLE001 - e.g. an URL httpx refuses; recorded as the attempt's error
+                log.error("alert.crashed", rule=delivery.rule, target=delivery.target, error=repr(exc), exc_info=exc)
+                error = f"internal error: {type(exc).__name__}: {exc}"
             if error is None:
                 self.store.mark_delivered(delivery.id, now)
                 delivered += 1
@@ -202,6 +209,7 @@ class Deliverer:
             _, stderr = await asyncio.wait_for(process.communicate(body), timeout=60)
         except asyncio.TimeoutError:
             process.kill()
+            await process.wait()
             return "command timed out after 60 s"
         if process.returncode != 0:
             return f"command exited {process.returncode}: {stderr.decode(errors='replace')[-200:].strip()}"

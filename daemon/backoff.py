@@ -31,7 +31,8 @@ def after_error(feed: Feed, now: datetime, settings: SchedulerSettings, reason: 
     at least the server's Retry-After, and disabled with the reason after too many errors."""
     rng = rng or random
     errors = feed.consecutive_errors + 1
-    backoff = min(feed.interval_s * 2 ** min(errors - 1, 16), settings.max_backoff_s)
+    # Never sooner than the healthy interval: a failing daily feed is not retried every few hours.
+    backoff = max(feed.interval_s, min(feed.interval_s * 2 ** min(errors - 1, 16), settings.max_backoff_s))
     delay = backoff * (1 + rng.uniform(0, settings.jitter))
     if retry_after is not None:
         delay = max(delay, min(retry_after, max_retry_after))

@@ -14,6 +14,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
@@ -87,17 +88,27 @@ class Pipeline:
     """Holds the long-lived pieces (store, fetcher, gazetteer, worker pool) and runs polls."""
 
     def __init__(self, settings: Settings, store: Store, fetcher: Fetcher, gazetteer: Gazetteer,
-                 executor: Executor | None, clock: Callable[[], datetime] = utcnow) -> None:
+                 executor: Executor | None, clock: Callable[[], datetime] = utcnow,
+                 replace_executor: Callable[[], Executor] | None = None) -> None:
         self.settings, self.store, self.fetcher = settings, store, fetcher
         self.gazetteer, self.executor, self.clock = gazetteer, executor, clock
+        self.replace_executor = replace_executor
 
     # --- one feed -------------------------------------------------------------------------
 
     async def poll_feed(self, feed: Feed) -> PollResult:
-        """Fetch, parse and ingest one feed; record its new state. Never raises for bad input."""
+        """Fetch, parse and ingest one feed; record its new state. Never raises for bad input, and a
+        bug still leaves the feed backed off (not re-fetched every tick) with the reason recorded."""
         started = time.monotonic()
         bound = log.bind(feed=feed.url)
         now = self.clock()
+        try:
+            return await self._poll(feed, started, bound, now)
+        except Exception as exc:  # noqa: BLE001 - logged with its traceback and recorded on the feed
+            bound.error("feed.crashed", error=repr(exc), exc_info=exc)
+            return self._feed_failed(feed, now, f"internal error: {type(exc).__name__}", started, bound)
+
+    async def _poll(self, feed: Feed, started: float, bound, now: datetime) -> PollResult:
         try:
             response = await self.fetcher.get(feed.url, etag=feed.etag, last_modified=feed.last_modified,
                                               accept=FEED_ACCEPT)
@@ -233,11 +244,23 @@ class Pipeline:
             None, None, "feed"
 
     async def _extract(self, body: bytes, url: str, content_type: str | None) -> Extracted:
-        rules = self.settings.residue_rules_path
+        return await self._in_worker(process_page, body, url, content_type, self.settings.residue_rules_path)
+
+    async def _in_worker(self, function, *args):
+        """Run CPU-bound work in the pool. A worker that died (out of memory, a crash in a parser on a
+        hostile page) breaks the whole pool: replace the pool once and retry, so ingestion goes on."""
         if self.executor is None:
-            return process_page(body, url, content_type, rules)
+            return function(*args)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, process_page, body, url, content_type, rules)
+        executor = self.executor
+        try:
+            return await loop.run_in_executor(executor, function, *args)
+        except BrokenProcessPool:
+            if self.executor is executor and self.replace_executor is not None:
+                log.error("workers.pool_broken", action="replacing the worker pool")
+                self.executor = self.replace_executor()
+                executor.shutdown(wait=False, cancel_futures=True)
+            return await loop.run_in_executor(self.executor, function, *args)
 
     @staticmethod
     def _page_url(url: str, extracted: Extracted) -> str:
@@ -259,11 +282,7 @@ class Pipeline:
         text = self._without_site_lines(host_of(url), extracted.text)[0]
         published = _earliest(extracted.published_at, entry.published_at) or fetched_at
         custom = tuple(sorted(self.settings.custom_regions.items()))
-        if self.executor is None:
-            return analyse(title, text, published, feed.region_hints, custom), text
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, analyse, title, text, published, feed.region_hints,
-                                          custom), text
+        return await self._in_worker(analyse, title, text, published, feed.region_hints, custom), text
 
     def _store(self, feed: Feed, entry: Entry, url: str, extracted: Extracted, analysis: Analysis, text: str,
                raw: bytes | None, content_type: str | None, source: str, fetched_at: datetime) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
@@ -44,10 +45,18 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def _worker_ignores_stop_signals() -> None:
+    """The parent decides when to stop; a SIGTERM/SIGINT sent to the whole process group (systemd,
+    Ctrl-C) must not kill the workers under in-flight articles."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def worker_pool(settings: Settings) -> ProcessPoolExecutor:
     """Extraction is CPU-bound: one worker process per core (or as configured)."""
     workers = settings.workers or os.cpu_count() or 1
-    return ProcessPoolExecutor(max_workers=workers, mp_context=worker_context())
+    return ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
+                               initializer=_worker_ignores_stop_signals)
 
 
 @asynccontextmanager
@@ -56,12 +65,14 @@ async def pipeline_for(settings: Settings, *, use_processes: bool = True) -> Asy
     store = open_store(settings, gazetteer)
     executor = worker_pool(settings) if use_processes else None
     fetcher = Fetcher(settings.http)
+    pipeline = Pipeline(settings, store, fetcher, gazetteer, executor,
+                        replace_executor=(lambda: worker_pool(settings)) if use_processes else None)
     try:
-        yield Pipeline(settings, store, fetcher, gazetteer, executor)
+        yield pipeline
     finally:
         await fetcher.aclose()
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        if pipeline.executor is not None:
+            pipeline.executor.shutdown(wait=True, cancel_futures=True)
         store.close()
 
 

@@ -46,6 +46,7 @@ class Service:
     def __init__(self, pipeline: Pipeline, deliverer: Deliverer) -> None:
         self.pipeline, self.deliverer = pipeline, deliverer
         self.in_flight: dict[int, asyncio.Task] = {}
+        self.delivering: asyncio.Task | None = None
         self.stopping = asyncio.Event()
 
     async def tick(self) -> None:
@@ -59,8 +60,13 @@ class Service:
             asyncio.create_task(poll_round(self.pipeline, due, in_flight=self.in_flight))
 
     async def deliver(self) -> None:
-        if not self.stopping.is_set():
-            await self.deliverer.deliver_due()
+        if self.stopping.is_set():
+            return
+        self.delivering = asyncio.current_task()
+        try:
+            await self.deliverer.deliver_due(should_stop=self.stopping.is_set)
+        finally:
+            self.delivering = None
 
     async def housekeeping(self) -> None:
         days = self.pipeline.settings.raw_retention_days
@@ -89,6 +95,10 @@ class Service:
         scheduler.start()
         log.info("service.started", feeds=len(self.pipeline.store.feeds()), tick_s=tick_s)
         await self.stopping.wait()
+        # A delivery in progress finishes (so a POST its receiver got is marked delivered) before the
+        # scheduler, which would cancel it, shuts down; deliver_due stops between deliveries.
+        if self.delivering is not None:
+            await asyncio.wait([self.delivering], timeout=STOP_GRACE_S)
         scheduler.shutdown(wait=False)
         await self._drain()
         log.info("service.stopped")

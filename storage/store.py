@@ -132,7 +132,8 @@ class Store(OutboxMixin, SiteLinesMixin):
         try:
             yield
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.conn.in_transaction:   # SQLite may have rolled back already; keep the real error
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 

@@ -153,3 +153,22 @@ def test_a_command_action_gets_the_json_on_stdin(store, tmp_path):
 
     assert asyncio.run(once()) == 1
     assert '"rule": "sahel"' in out.read_text()
+
+
+def test_a_delivery_that_raises_is_recorded_and_does_not_block_the_others(store):
+    with WebhookReceiver("k") as receiver:
+        bad = rule(name="bad", regions=("sahel",), webhook=WebhookSettings(url="https://xn--/in", secret="k"))
+        good = rule(name="good", regions=("sahel",), webhook=WebhookSettings(url=receiver.url, secret="k"))
+        a = article()
+        store.save_article(a, ArticleExtras(alerts=matching_alerts([bad, good], a, None)))
+
+        async def once():
+            deliverer = Deliverer(store, [bad, good])
+            n = await deliverer.deliver_due(NOW)
+            await deliverer.aclose()
+            return n
+
+        assert asyncio.run(once()) == 1
+    rows = {r["rule"]: r for r in store.deliveries()}
+    assert rows["good"]["status"] == "delivered"
+    assert rows["bad"]["status"] == "pending" and rows["bad"]["last_error"].startswith(("internal error", "connection"))

@@ -45,3 +45,9 @@ def test_a_feed_that_keeps_failing_is_disabled_with_the_reason():
     feed = Feed(url="https://example.org/rss", interval_s=60, consecutive_errors=4)
     after = after_error(feed, NOW, SETTINGS, "http 410")
     assert after.disabled_reason == "5 consecutive errors, last: http 410"
+
+
+def test_a_failing_slow_feed_is_not_retried_sooner_than_its_interval():
+    feed = Feed(url="https://example.org/daily", interval_s=86400)
+    after = after_error(feed, NOW, SchedulerSettings(jitter=0, max_backoff_s=3600, disable_after_errors=99), "dns")
+    assert after.next_poll_at - NOW == timedelta(days=1)
