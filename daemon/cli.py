@@ -46,16 +46,17 @@ def _store_path(ctx: click.Context) -> str:
 
 
 def _custom_region_names(path: str) -> dict[str, str]:
-    """Custom region names from the config itself, so rules may name them before they are loaded."""
+    """Custom region names from the config itself, so rules may name them before they are loaded.
+    Anything malformed is left for load_settings to report with its line."""
     import tomllib
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        custom = raw.get("regions", {}).get("custom", {})
-    except Exception:
-        return {}
     from daemon.gazetteer import Gazetteer
-    gazetteer = Gazetteer.load({k: v for k, v in custom.items() if isinstance(v, list)}) if custom else None
-    return {name.lower(): (gazetteer.resolve(name) if gazetteer else name) or name for name in custom}
+    try:
+        custom = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("regions", {}).get("custom", {})
+        lists = {k: v for k, v in custom.items() if isinstance(v, list) and all(isinstance(c, str) for c in v)}
+        gazetteer = Gazetteer.load(lists)
+    except Exception:  # noqa: BLE001 - reported properly by the validation that follows
+        return {}
+    return {name.lower(): gazetteer.resolve(name) or name for name in lists}
 
 
 def _replace(settings: Settings, **changes) -> Settings:

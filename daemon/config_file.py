@@ -5,6 +5,7 @@ Validation collects all problems before refusing, so an operator fixes a config 
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -36,19 +37,23 @@ _KNOWN = {
 }
 
 
+MAX_DURATION_S = 365 * 86400.0   # longer waits overflow date arithmetic and are surely typos
+
+
 def parse_duration(value: Any) -> float:
     """'15m', '1h', '30s', '2d' or a number of seconds -> seconds; ValueError otherwise."""
-    if isinstance(value, bool):
-        raise ValueError("expected a duration such as '15m'")
-    if isinstance(value, (int, float)):
-        if value <= 0:
-            raise ValueError("duration must be positive")
-        return float(value)
-    if isinstance(value, str):
-        match = _DURATION.match(value)
-        if match and float(match.group(1)) > 0:
-            return float(match.group(1)) * _UNIT_S[match.group(2)]
-    raise ValueError(f"expected a duration such as '15m', '1h' or '30s', got {value!r}")
+    seconds = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str) and (match := _DURATION.match(value)):
+        seconds = float(match.group(1)) * _UNIT_S[match.group(2)]
+    if seconds is None or not math.isfinite(seconds):
+        raise ValueError(f"expected a duration such as '15m', '1h' or '30s', got {value!r}")
+    if seconds <= 0:
+        raise ValueError("duration must be positive")
+    if seconds > MAX_DURATION_S:
+        raise ValueError(f"duration {value!r} is longer than a year")
+    return seconds
 
 
 class _LineIndex:
@@ -145,7 +150,11 @@ def _positive(value: Any) -> str | None:
 
 
 def _http_url_problem(url: str) -> str | None:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        return f"not a valid URL ({exc}): {url!r}"
     if parts.scheme not in ("http", "https"):
         return f"not an http(s) URL: {url!r}"
     if not parts.hostname:
@@ -220,7 +229,7 @@ def settings_from_mapping(raw: Mapping[str, Any], index: _LineIndex, source: str
                                          sdef.disable_after_errors, _positive),
     )
 
-    custom = _custom_regions(tables["regions"], check)
+    custom = _custom_regions(tables["regions"], check, resolve_region)
     feeds = _feeds(raw.get("feeds", []), check)
     known_region = _region_resolver(custom, resolve_region)
     feeds = tuple(_resolved_feed(i, f, known_region, check) for i, f in enumerate(feeds))
@@ -254,7 +263,8 @@ def settings_from_mapping(raw: Mapping[str, Any], index: _LineIndex, source: str
     return settings
 
 
-def _custom_regions(table: Mapping[str, Any], check: _Checker) -> dict[str, tuple[str, ...]]:
+def _custom_regions(table: Mapping[str, Any], check: _Checker,
+                    resolve_region: Callable[[str], str | None] | None) -> dict[str, tuple[str, ...]]:
     for name in table:
         if name != "custom":
             check.problem(f"regions.{name}", "unknown key (known: custom)")
@@ -267,7 +277,12 @@ def _custom_regions(table: Mapping[str, Any], check: _Checker) -> dict[str, tupl
         if not isinstance(members, list) or not members or not all(isinstance(m, str) for m in members):
             check.problem(f"regions.custom.{name}", "expected a non-empty list of ISO country codes")
             continue
-        result[name] = tuple(m.strip().upper() for m in members)
+        codes = tuple(m.strip().upper() for m in members)
+        unknown = [c for c in codes if resolve_region is not None and resolve_region(c) != c]
+        if unknown:
+            check.problem(f"regions.custom.{name}", f"not ISO 3166-1 alpha-2 country codes: {', '.join(unknown)}")
+            continue
+        result[name] = codes
     return result
 
 

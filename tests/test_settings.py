@@ -89,7 +89,7 @@ def test_missing_secret_names_the_environment_variable(tmp_path):
 
 
 def test_unknown_region_in_a_rule_is_reported(tmp_path):
-    known = {"ml": "ML", "sahel": "sahel"}
+    known = {"ml": "ML", "ne": "NE", "bf": "BF", "td": "TD", "mr": "MR", "sahel": "sahel"}
     found = problems(tmp_path, GOOD.replace('regions = ["Sahel"]', 'regions = ["Sahelistan"]'),
                      resolve_region=lambda name: known.get(name.lower()))
     assert found == [("alerts[0].regions", 21, "unknown region 'Sahelistan'")]
@@ -151,3 +151,20 @@ def test_any_parsed_toml_gives_settings_or_a_config_error(raw):
         settings_from_mapping(raw, _LineIndex(""), "fuzz.toml", resolve_region=None, environ={})
     except ConfigError as exc:
         assert exc.problems
+
+
+@pytest.mark.parametrize("bad", [float("inf"), float("nan"), "99999999999d"])
+def test_endless_or_overflowing_durations_are_refused(bad):
+    with pytest.raises(ValueError):
+        parse_duration(bad)
+
+
+def test_a_typo_in_a_custom_region_member_is_reported(tmp_path):
+    known = {"ML": "ML", "NE": "NE", "BF": "BF", "TD": "TD", "MR": "MR", "SAHEL": "sahel"}
+    found = problems(tmp_path, GOOD.replace('"BF", "TD"', '"BX", "TD"'), resolve_region=lambda n: known.get(n.upper()))
+    assert found[0][:2] == ("regions.custom.Sahel", 11) and "BX" in found[0][2]
+
+
+def test_a_malformed_feed_url_is_a_problem_not_a_crash(tmp_path):
+    found = problems(tmp_path, GOOD.replace("https://example.org/africa/rss.xml", "http://[::1/rss"))
+    assert found[0][0] == "feeds[0].url" and "not a valid URL" in found[0][2]
