@@ -7,7 +7,6 @@ non-zero exit.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import asdict
@@ -43,6 +42,20 @@ def _load(ctx: click.Context, *, check_regions: bool = True) -> Settings:
 def _store_path(ctx: click.Context) -> str:
     """The store named by --db, else the config's [storage] path (the config then must be valid)."""
     return ctx.obj.get("db") or _load(ctx, check_regions=False).storage_path
+
+
+def _open_existing_store(path: str):
+    """The store at path for the read-and-tweak commands: a missing file or an unusable store is
+    one clear error line, never a traceback and never a new empty store."""
+    from storage.store import Store
+    if not Path(path).is_file():
+        click.echo(f"error: no store at {path} (run `newswatch run --once` or `newswatch demo` first)", err=True)
+        raise SystemExit(1)
+    try:
+        return Store.open(path)
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(1)
 
 
 def _custom_region_names(path: str) -> dict[str, str]:
@@ -139,12 +152,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     Example:
       newswatch -c config/newswatch.toml status --json
     """
-    from storage.store import Store
-    path = _store_path(ctx)
-    if not Path(path).exists():
-        click.echo(f"error: no store at {path} yet (run `newswatch run --once` first)", err=True)
-        raise SystemExit(1)
-    store = Store.open(path)
+    store = _open_existing_store(_store_path(ctx))
     summary = store.summary()
     failing = [f for f in store.feeds() if f.consecutive_errors or f.disabled_reason]
     store.close()
@@ -172,8 +180,7 @@ def feeds() -> None:
 @click.pass_context
 def feeds_list(ctx: click.Context, as_json: bool) -> None:
     """List feeds with their health.  Example: newswatch feeds list --json"""
-    from storage.store import Store
-    store = Store.open(_store_path(ctx))
+    store = _open_existing_store(_store_path(ctx))
     rows = store.feeds()
     store.close()
     if as_json:
@@ -203,8 +210,7 @@ def feeds_disable(ctx: click.Context, url: str, reason: str) -> None:
 
 
 def _set_enabled(ctx: click.Context, url: str, enabled: bool, reason: str) -> None:
-    from storage.store import Store
-    store = Store.open(_store_path(ctx))
+    store = _open_existing_store(_store_path(ctx))
     found = store.set_feed_enabled(url, enabled, reason)
     store.close()
     if not found:
@@ -342,7 +348,6 @@ def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
     """
     from daemon.gazetteer import Gazetteer
     from daemon.reprocess import reprocess as reprocess_articles
-    from storage.store import Store
     if ctx.obj.get("db") and not Path(ctx.obj["config"]).exists():
         settings = Settings(storage_path=ctx.obj["db"])   # a store alone: shipped rules, no custom regions
     else:
@@ -355,14 +360,7 @@ def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
     if site and host is None:
         click.echo(f"error: --host {site!r} is not a host name such as example.org", err=True)
         raise SystemExit(2)
-    if not Path(settings.storage_path).exists():
-        click.echo(f"error: no store at {settings.storage_path} yet (run `newswatch run --once` first)", err=True)
-        raise SystemExit(1)
-    try:
-        store = Store.open(settings.storage_path)
-    except StoreError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(1)
+    store = _open_existing_store(settings.storage_path)
     try:
         ids = store.article_ids(since=start, host=host)
         if not ids:

@@ -35,6 +35,10 @@ def demo_settings(db_path: str, newsroom: Newsroom, hook_url: str) -> Settings:
 
 
 def run_demo(db_path: str, echo: Callable[[str], None] = print) -> int:
+    if not _replaceable(db_path):
+        echo(f"error: {db_path} holds articles that are not the demo's; choose another --db "
+             f"(the demo starts from an empty store)")
+        return 1
     for suffix in ("", "-wal", "-shm"):
         Path(db_path + suffix).unlink(missing_ok=True)
     started = time.monotonic()
@@ -57,6 +61,21 @@ def run_demo(db_path: str, echo: Callable[[str], None] = print) -> int:
     finally:
         store.close()
     return 0
+
+
+def _replaceable(db_path: str) -> bool:
+    """Only an absent file, an empty store or a previous demo store may be wiped by the demo."""
+    if not Path(db_path).exists():
+        return True
+    try:
+        store = Store.open(db_path)
+    except Exception:  # noqa: BLE001 - not a store at all: not ours to delete
+        return False
+    try:
+        urls = [row["url"] for row in store.articles()]
+    finally:
+        store.close()
+    return all(url.startswith("http://127.0.0.1:") for url in urls)
 
 
 def report(store: Store, results, alerts, elapsed: float, db_path: str, echo: Callable[[str], None]) -> None:

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 from sqlite_utils import Database
 
 from storage.errors import StoreError
-from storage.records import Article, Delivery, Feed, FetchLog, Region, RegionTag, Skip
+from storage.records import Article, Feed, FetchLog, Region, RegionTag, Skip
 from storage.outbox import OutboxMixin
 from storage.times import iso, parse_iso
 from storage.schema import known_migration_names, migrations
@@ -103,8 +103,11 @@ class Store(OutboxMixin, SiteLinesMixin):
     def open(cls, path: str | Path) -> "Store":
         """Open (creating if needed) and migrate the store; refuse a store from a newer version."""
         path = str(path)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create the store's folder ({exc.strerror})") from exc
         try:
             conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
             db = Database(conn)

@@ -56,3 +56,13 @@ def test_eval_extraction_prints_both_systems():
     systems = {s["name"]: s for s in json.loads(result.output)["systems"]}
     assert set(systems) == {"trafilatura (defaults)", "newswatch"}
     assert systems["newswatch"]["precision"] > systems["trafilatura (defaults)"]["precision"]
+
+
+def test_store_commands_on_a_missing_or_broken_store_give_one_line(tmp_path):
+    (tmp_path / "junk.db").write_bytes(b"not sqlite at all" * 50)
+    for args in (["status"], ["feeds", "list"], ["feeds", "enable", "https://a.example/rss"]):
+        missing = invoke("--db", str(tmp_path / "absent.db"), *args)
+        broken = invoke("--db", str(tmp_path / "junk.db"), *args)
+        assert missing.exit_code == 1 and "no store at" in missing.output
+        assert broken.exit_code == 1 and "not a usable SQLite database" in broken.output
+    assert not (tmp_path / "absent.db").exists()

@@ -23,3 +23,18 @@ def test_demo_finds_the_copy_tags_regions_and_delivers_alerts(tmp_path):
     assert stories == (8, 9)   # the two Mali stories stay apart; the copy joins its original's story
     assert "copy found" in report and "skipped" in report and "newswatch serve --db" in report
     assert "alerts delivered to the loopback webhook (signature checked): 7" in report
+
+
+def test_demo_refuses_to_wipe_a_store_that_is_not_a_demo(tmp_path):
+    from datetime import datetime, timezone
+
+    from storage.records import Article
+    from storage.store import Store
+    db = tmp_path / "archive.db"
+    store = Store.open(db)
+    store.save_article(Article(url="https://news.example/a", title="t", text="x", fetched_at=datetime.now(timezone.utc)))
+    store.close()
+    lines = []
+    assert run_demo(str(db), echo=lines.append) == 1
+    assert "not the demo's" in lines[0]
+    assert Store.open(db).articles()[0]["url"] == "https://news.example/a"
