@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import structlog
 
@@ -183,7 +183,8 @@ class Pipeline:
             return self._skip(feed, entry, entry.link, "bad link", str(exc))
         known = self.store.known_article(url, feed.id, entry.guid)
         if known:
-            if revisions.needs_recheck(entry.updated_at, known.last_looked_at):
+            if revisions.needs_recheck(entry.updated_at, known.last_looked_at, acted_on=known.entry_updated_at,
+                                       now=self.clock()):
                 return await self._recheck(feed, entry, url, known)
             return "known"
         fetched_at = self.clock()
@@ -202,13 +203,16 @@ class Pipeline:
         fetched_at = self.clock()
         extracted, raw, content_type, source = await self._article_text(feed, entry, entry.link or url, url)
         if extracted is None:
-            self.store.mark_checked(known.id, fetched_at)
+            self.store.mark_checked(known.id, fetched_at, entry.updated_at)
             return "known"
         analysis, text = await self._analysed(feed, entry, url, extracted, fetched_at)
+        # Read the stored state again with no await before the write: another feed listing the same
+        # entry may have revised it meanwhile (no second revision, no second alert).
+        known = self.store.known_article(url, feed.id, entry.guid) or known
         article, extras, _ = self._prepared(feed, entry, url, extracted, analysis, text, raw, content_type,
                                             source, fetched_at, known=known)
         if article.content_hash == known.content_hash:
-            self.store.mark_checked(known.id, fetched_at)
+            self.store.mark_checked(known.id, fetched_at, entry.updated_at)
             return "known"
         stored = self.store.article(known.id) or {}
         ratio = revisions.changed_ratio(stored.get("text") or "", article.text)
@@ -280,7 +284,7 @@ class Pipeline:
         (computed in a worker process: they need nothing but the text)."""
         title = extracted.title or entry.title or ""
         text = self._without_site_lines(host_of(url), extracted.text)[0]
-        published = _earliest(extracted.published_at, entry.published_at) or fetched_at
+        published = _earliest(extracted.published_at, _plausible(entry.published_at, fetched_at)) or fetched_at
         custom = tuple(sorted(self.settings.custom_regions.items()))
         return await self._in_worker(analyse, title, text, published, feed.region_hints, custom), text
 
@@ -313,7 +317,7 @@ class Pipeline:
         # Learned lines are looked up again here, with no await before the save, so the counts
         # written are those of the archive as it is now.
         site_lines = self._without_site_lines(host_of(url), extracted.text)[1]
-        published = _earliest(extracted.published_at, entry.published_at)
+        published = _earliest(extracted.published_at, _plausible(entry.published_at, fetched_at))
         print_, features, tags = analysis.fingerprint, analysis.features, analysis.tags
         candidates = _Candidates(self.store)
         if known is None:
@@ -329,7 +333,8 @@ class Pipeline:
             author=extracted.author or entry.author, published_at=published, language=extracted.language,
             site_name=extracted.site_name, source=source, word_count=len(text.split()),
             content_hash=print_.content_hash, simhash=print_.simhash, duplicate_of=verdict.duplicate_of,
-            story_id=story_id, regions=tags)
+            story_id=story_id, regions=tags, link_url=_canonical_or_none(entry.link),
+            entry_updated_at=entry.updated_at)
         alerts = matching_alerts(self.settings.alerts, article, feed.url, is_update=known is not None)
         counted = site_lines if verdict.duplicate_of is None and known is None else None  # copies, revisions: not counted
         extras = ArticleExtras(
@@ -354,6 +359,23 @@ class Pipeline:
                                     detail=detail), self.clock())
         log.info("article.skipped", url=url, feed=feed.url, guid=entry.guid, reason=reason, detail=detail)
         return "skipped"
+
+
+EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=timezone.utc)
+
+
+def _plausible(moment: datetime | None, now: datetime) -> datetime | None:
+    """A feed date outside 1990..tomorrow is a broken CMS (the epoch, a typo), not a publication date."""
+    if moment is None or moment < EARLIEST_PLAUSIBLE or moment > now + timedelta(days=1):
+        return None
+    return moment
+
+
+def _canonical_or_none(link: str | None) -> str | None:
+    try:
+        return canonical_url(link) if link else None
+    except ValueError:
+        return None
 
 
 def _earliest(page: datetime | None, feed: datetime | None) -> datetime | None:

@@ -8,12 +8,25 @@ known URL costs no page fetch in the ordinary poll.
 from __future__ import annotations
 
 import difflib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
-def needs_recheck(entry_updated: datetime | None, last_looked: datetime | None) -> bool:
-    """True when the feed says the entry changed after we last fetched or checked the article."""
-    return entry_updated is not None and last_looked is not None and entry_updated > last_looked
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
+def needs_recheck(entry_updated: datetime | None, last_looked: datetime | None, *,
+                  acted_on: datetime | None = None, now: datetime | None = None) -> bool:
+    """True when the feed says the entry changed after we last looked at the article.
+
+    acted_on is the stamp we last fetched for: only a newer stamp counts, so a feed that stamps
+    entries in the future or with its build time does not make us re-fetch on every poll."""
+    if entry_updated is None or last_looked is None:
+        return False
+    if now is not None and entry_updated > now + FUTURE_TOLERANCE:
+        return False
+    if acted_on is not None:
+        return entry_updated > acted_on
+    return entry_updated > last_looked
 
 
 def changed_ratio(old: str, new: str) -> float:

@@ -80,6 +80,8 @@ class Article:
     story_id: int | None = None
     regions: tuple[RegionTag, ...] = ()
     id: int | None = None
+    link_url: str | None = None               # canonical feed link, when the page's canonical URL differs
+    entry_updated_at: datetime | None = None  # the feed entry's "updated" stamp when fetched
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,5 +113,15 @@ def article_checked_at(db: Database) -> None:
     db["articles"].add_column("checked_at", str)
 
 
+@migrations(name="0004_article_link_and_entry_stamp")
+def article_link_and_entry_stamp(db: Database) -> None:
+    """link_url: the canonical form of the feed's link when the page's own canonical URL differs, so
+    the next poll knows the entry without fetching its page again. entry_updated_at: the feed's
+    "updated" stamp last acted on, so only a new stamp triggers a re-fetch."""
+    db["articles"].add_column("link_url", str)
+    db["articles"].add_column("entry_updated_at", str)
+    db["articles"].create_index(["link_url"])
+
+
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations._migrations}

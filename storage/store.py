@@ -61,6 +61,7 @@ class KnownArticle:
     duplicate_of: int | None
     story_id: int | None
     last_looked_at: datetime | None = None   # the latest of fetched, updated and checked times
+    entry_updated_at: datetime | None = None  # the feed's "updated" stamp last acted on
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,16 +237,22 @@ class Store(OutboxMixin, SiteLinesMixin):
     def known_article(self, url: str, feed_id: int | None = None, guid: str | None = None) -> KnownArticle | None:
         """The stored article with this canonical URL, or with this GUID in this feed."""
         columns = ("SELECT id, content_hash, revision, duplicate_of, story_id, "
-                   "max(fetched_at, coalesce(updated_at, ''), coalesce(checked_at, '')) FROM articles ")
-        row = self.db.execute(columns + "WHERE url = ?", [url]).fetchone()
+                   "max(fetched_at, coalesce(updated_at, ''), coalesce(checked_at, '')), entry_updated_at "
+                   "FROM articles ")
+        row = self.db.execute(columns + "WHERE url = ? UNION ALL " + columns + "WHERE link_url = ? LIMIT 1",
+                              [url, url]).fetchone()
         if row is None and guid and feed_id is not None:
             row = self.db.execute(columns + "WHERE feed_id = ? AND guid = ?", [feed_id, guid]).fetchone()
-        return KnownArticle(*row[:5], last_looked_at=parse_iso(row[5])) if row and row[0] is not None else None
+        if row is None or row[0] is None:
+            return None
+        return KnownArticle(*row[:5], last_looked_at=parse_iso(row[5]), entry_updated_at=parse_iso(row[6]))
 
-    def mark_checked(self, article_id: int, at: datetime) -> None:
-        """A stored URL fetched again with unchanged text: remember the look, change nothing else."""
+    def mark_checked(self, article_id: int, at: datetime, entry_updated_at: datetime | None = None) -> None:
+        """A stored URL fetched again with unchanged text: remember the look (and the feed stamp it
+        answered), change nothing else."""
         with self.transaction():
-            self.db.execute("UPDATE articles SET checked_at = ? WHERE id = ?", [iso(at), article_id])
+            self.db.execute("UPDATE articles SET checked_at = ?, entry_updated_at = coalesce(?, entry_updated_at) "
+                            "WHERE id = ?", [iso(at), iso(entry_updated_at), article_id])
 
     def save_article(self, article: Article, extras: ArticleExtras = ArticleExtras()) -> int:
         """Store a new article with its tags, fingerprints, raw page and alerts, all or nothing.
@@ -325,7 +332,8 @@ class Store(OutboxMixin, SiteLinesMixin):
             "site_name": article.site_name, "source": article.source, "text": article.text,
             "word_count": article.word_count, "content_hash": article.content_hash,
             "simhash": to_signed64(article.simhash), "duplicate_of": article.duplicate_of,
-            "story_id": article.story_id,
+            "story_id": article.story_id, "link_url": article.link_url if article.link_url != article.url else None,
+            "entry_updated_at": iso(article.entry_updated_at),
         }
 
     def article(self, article_id: int) -> dict[str, Any] | None:

@@ -64,3 +64,39 @@ def test_a_restamped_entry_with_new_text_is_revised_in_place_and_alerts_only_on_
     assert revision == 1 and "found alive" in text and updated_at
     assert revisions[0][0] == article_id and 0 < revisions[0][1] < 0.5
     assert rules == ["first-only", "updates-too", "updates-too"]
+
+
+def test_a_stamp_in_the_future_or_already_acted_on_triggers_no_recheck():
+    assert not needs_recheck(NOW + timedelta(hours=3), NOW - timedelta(hours=1), now=NOW)
+    assert not needs_recheck(NOW - timedelta(minutes=5), NOW - timedelta(hours=1), acted_on=NOW - timedelta(minutes=5),
+                             now=NOW)
+    assert needs_recheck(NOW - timedelta(minutes=5), NOW - timedelta(hours=1), acted_on=NOW - timedelta(hours=2),
+                         now=NOW)
+
+
+def newsroom_feed_again(newsroom, path: str, item: str) -> bytes:
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{path} again</title>'
+            f"<link>http://x.example/</link><description>d</description>{item}</channel></rss>").encode()
+
+
+def test_a_link_whose_page_declares_another_canonical_url_is_known_without_a_page_fetch(newsroom, tmp_path):
+    body = page("Convoy attacked on the road to Djenné", MALI_PARAGRAPHS).replace(
+        b"<head>", b'<head><link rel="canonical" href="' + newsroom.url("/stories/convoy").encode() + b'">')
+    newsroom.add("/a/convoy-print", body, content_type="text/html; charset=utf-8")
+    link = newsroom.url("/a/convoy-print")
+    item = f"<item><title>Convoy</title><link>{link}</link></item>"  # no GUID
+    for path in ("/main.xml", "/africa.xml"):
+        newsroom.add(path, (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{path}</title>'
+                            f"<link>http://x.example/</link><description>d</description>{item}</channel></rss>").encode(),
+                     content_type="application/rss+xml")
+    db = tmp_path / "n.db"
+    config = write_config(tmp_path / "n.toml", db, [newsroom.url("/main.xml"), newsroom.url("/africa.xml")])
+    assert newswatch("-c", str(config), "run", "--once").returncode == 0
+    first = newsroom.count("/a/convoy-print")
+    for path in ("/main.xml", "/africa.xml"):   # new bodies, so the feeds answer 200 and list the link again
+        newsroom.add(path, newsroom_feed_again(newsroom, path, item), content_type="application/rss+xml")
+    assert newswatch("-c", str(config), "run", "--once").returncode == 0
+    assert newsroom.count("/a/convoy-print") == first
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT url FROM articles").fetchall() == [(newsroom.url("/stories/convoy"),)]
+    conn.close()
