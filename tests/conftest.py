@@ -9,6 +9,8 @@ import pytest
 
 from daemon.newsroom import Newsroom
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
 
 @pytest.fixture
 def newsroom() -> Iterator[Newsroom]:
@@ -20,3 +22,13 @@ def newsroom() -> Iterator[Newsroom]:
 @pytest.fixture
 def tmp_db_path(tmp_path: Path) -> Path:
     return tmp_path / "newswatch.db"
+
+
+@pytest.fixture(scope="session")
+def fixture_corpus(tmp_path_factory) -> Path:
+    """Our small extraction-evaluation corpus in the benchmark's layout, built from the fixture site."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_site", FIXTURES / "site" / "make_site.py")
+    make_site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_site)
+    return make_site.write_corpus(tmp_path_factory.mktemp("extraction_corpus"))

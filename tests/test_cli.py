@@ -49,9 +49,8 @@ def test_status_and_feed_switches_on_a_store(tmp_path):
     assert invoke("-c", str(config), "feeds", "enable", "https://unknown.example/rss").exit_code == 1
 
 
-def test_eval_extraction_prints_both_systems():
-    corpus = Path(__file__).parent / "fixtures" / "extraction_corpus"
-    result = invoke("eval", "extraction", "--corpus", str(corpus), "--json")
+def test_eval_extraction_prints_both_systems(fixture_corpus):
+    result = invoke("eval", "extraction", "--corpus", str(fixture_corpus), "--json")
     assert result.exit_code == 0, result.output
     systems = {s["name"]: s for s in json.loads(result.output)["systems"]}
     assert set(systems) == {"trafilatura (defaults)", "newswatch"}

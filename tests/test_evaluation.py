@@ -10,7 +10,6 @@ from daemon.evaluation import (BARE, NEWSWATCH, ExtractionReport, evaluate_extra
                                load_corpus)
 from daemon.textscore import aggregate, score_page, shingles
 
-CORPUS = Path(__file__).parent / "fixtures" / "extraction_corpus"
 REFERENCE = "The council met on Tuesday and agreed to repair the old bridge before the rains."
 
 
@@ -44,14 +43,14 @@ def test_each_page_weighs_the_same_and_f1_is_taken_of_the_averages() -> None:
     assert (score.precision, score.recall, score.f1) == (0.5, 0.5, 0.5)
 
 
-def test_fixture_corpus_loads_every_page_with_its_truth() -> None:
-    pages = load_corpus(CORPUS)
+def test_fixture_corpus_loads_every_page_with_its_truth(fixture_corpus: Path) -> None:
+    pages = load_corpus(fixture_corpus)
     assert len(pages) == 4 and all(page.body.startswith(b"<!DOCTYPE html>") and page.expected for page in pages)
 
 
 @pytest.fixture(scope="module")
-def report() -> ExtractionReport:
-    return evaluate_extraction(CORPUS)
+def report(fixture_corpus: Path) -> ExtractionReport:
+    return evaluate_extraction(fixture_corpus)
 
 
 def test_evaluation_reports_both_systems_on_every_page(report: ExtractionReport) -> None:
