@@ -93,6 +93,7 @@ class Pipeline:
         self.settings, self.store, self.fetcher = settings, store, fetcher
         self.gazetteer, self.executor, self.clock = gazetteer, executor, clock
         self.replace_executor = replace_executor
+        self._links_in_flight: dict[str, asyncio.Event] = {}   # canonical link -> done
 
     # --- one feed -------------------------------------------------------------------------
 
@@ -181,12 +182,22 @@ class Pipeline:
             url = canonical_url(entry.link)
         except ValueError as exc:
             return self._skip(feed, entry, entry.link, "bad link", str(exc))
+        if url in self._links_in_flight:   # another feed lists the same link in this round: wait for it
+            await self._links_in_flight[url].wait()
         known = self.store.known_article(url, feed.id, entry.guid)
         if known:
             if revisions.needs_recheck(entry.updated_at, known.last_looked_at, acted_on=known.entry_updated_at,
                                        now=self.clock()):
                 return await self._recheck(feed, entry, url, known)
             return "known"
+        done = self._links_in_flight.setdefault(url, asyncio.Event())
+        try:
+            return await self._ingest_new(feed, entry, url)
+        finally:
+            done.set()
+            self._links_in_flight.pop(url, None)
+
+    async def _ingest_new(self, feed: Feed, entry: Entry, url: str) -> str:
         fetched_at = self.clock()
         extracted, raw, content_type, source = await self._article_text(feed, entry, entry.link, url)
         if extracted is None:

@@ -93,6 +93,7 @@ def test_a_link_whose_page_declares_another_canonical_url_is_known_without_a_pag
     config = write_config(tmp_path / "n.toml", db, [newsroom.url("/main.xml"), newsroom.url("/africa.xml")])
     assert newswatch("-c", str(config), "run", "--once").returncode == 0
     first = newsroom.count("/a/convoy-print")
+    assert first == 1   # the second feed's entry waited for the first instead of fetching the page too
     for path in ("/main.xml", "/africa.xml"):   # new bodies, so the feeds answer 200 and list the link again
         newsroom.add(path, newsroom_feed_again(newsroom, path, item), content_type="application/rss+xml")
     assert newswatch("-c", str(config), "run", "--once").returncode == 0
