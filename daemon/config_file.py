@@ -137,6 +137,18 @@ class _Checker:
             self.problem(f"{prefix}.{name}", str(exc))
             return default
 
+    def region_ids(self, table: Mapping[str, Any], prefix: str,
+                   known_region: Callable[[str], str | None]) -> list[str]:
+        """The table's "regions" list resolved to region ids; each unknown name is a problem."""
+        ids = []
+        for name in self.string_list(table, "regions", prefix):
+            region_id = known_region(name)
+            if region_id is None:
+                self.problem(f"{prefix}.regions", f"unknown region {name!r}")
+            else:
+                ids.append(region_id)
+        return ids
+
     def string_list(self, table: Mapping[str, Any], name: str, prefix: str) -> tuple[str, ...]:
         value = table.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -327,13 +339,7 @@ def _resolved_feed(i: int, entry: tuple[str, dict], known_region: Callable[[str]
             check.problem(f"{prefix}.url", f"duplicate feed URL (same as {seen[key]}.url)")
         else:
             seen[key] = prefix
-    regions = []
-    for name in check.string_list(table, "regions", prefix):
-        region_id = known_region(name)
-        if region_id is None:
-            check.problem(f"{prefix}.regions", f"unknown region {name!r}")
-        else:
-            regions.append(region_id)
+    regions = check.region_ids(table, prefix, known_region)
     interval = check.duration(table, "interval", prefix, 900.0)
     if interval < 60:
         check.problem(f"{prefix}.interval", "must be at least 1m (be polite to publishers)")
@@ -368,13 +374,7 @@ def _alerts(items: Any, check: _Checker, known_region: Callable[[str], str | Non
         elif name in names:
             check.problem(f"{prefix}.name", f"duplicate alert name {name!r}")
         names.add(name)
-        regions = []
-        for region in check.string_list(table, "regions", prefix):
-            region_id = known_region(region)
-            if region_id is None:
-                check.problem(f"{prefix}.regions", f"unknown region {region!r}")
-            else:
-                regions.append(region_id)
+        regions = check.region_ids(table, prefix, known_region)
         feeds = check.string_list(table, "feeds", prefix)
         for url in feeds:
             if url not in feed_urls:

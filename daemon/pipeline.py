@@ -23,6 +23,7 @@ import structlog
 from daemon import backoff, boilerplate, dedup, revisions, stories
 from daemon.alerts import matching_alerts
 from daemon.analysis import Analysis, analyse
+from daemon.candidates import StoreCandidates
 from daemon.errors import ExtractionError, FeedParseError, FetchError
 from daemon.extract import Extracted, process_page, text_from_feed_html
 from daemon.feeds import Entry, parse_feed
@@ -32,7 +33,7 @@ from daemon.settings import Settings
 from daemon.urls import canonical_url, host_of
 from storage.records import Article, Feed, FetchLog, Skip
 from storage.site_lines import SiteLines
-from storage.store import ArticleExtras, KnownArticle, Store, StoredPrint
+from storage.store import ArticleExtras, KnownArticle, Store
 
 log = structlog.get_logger("newswatch.pipeline")
 
@@ -56,32 +57,6 @@ class PollResult:
     skipped: int = 0
     updated: int = 0
     error: str | None = None
-
-
-class _Candidates:
-    """Adapts the store's fingerprint lookups to dedup's CandidateSource and stories' StorySource."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.seen: dict[int, StoredPrint] = {}
-
-    def _candidate(self, stored: StoredPrint) -> dedup.Candidate:
-        self.seen[stored.article_id] = stored
-        return dedup.Candidate(article_id=stored.article_id, story_id=stored.story_id,
-                               content_hash=stored.content_hash, signature=stored.signature,
-                               published_at=stored.published_at, title=stored.title,
-                               duplicate_of=stored.duplicate_of)
-
-    def by_content_hash(self, content_hash: str) -> dedup.Candidate | None:
-        stored = self.store.print_by_content_hash(content_hash)
-        return self._candidate(stored) if stored else None
-
-    def by_bucket_keys(self, keys, limit: int = 200) -> list[dedup.Candidate]:
-        return [self._candidate(s) for s in self.store.prints_by_dedup_keys(list(keys), limit)]
-
-    def by_story_keys(self, keys, limit: int = 200) -> list[stories.StoryCandidate]:
-        return [stories.StoryCandidate(s.article_id, s.story_id, s.story_features)
-                for s in self.store.prints_by_story_keys(list(keys), limit) if s.story_features]
 
 
 class Pipeline:
@@ -330,7 +305,7 @@ class Pipeline:
         site_lines = self._without_site_lines(host_of(url), extracted.text)[1]
         published = _earliest(extracted.published_at, _plausible(entry.published_at, fetched_at))
         print_, features, tags = analysis.fingerprint, analysis.features, analysis.tags
-        candidates = _Candidates(self.store)
+        candidates = StoreCandidates(self.store)
         if known is None:
             verdict = dedup.find_copy(print_, candidates)
             original = candidates.seen.get(verdict.duplicate_of) if verdict.duplicate_of is not None else None

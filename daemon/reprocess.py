@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 
 import structlog
 
+from daemon.candidates import StoreCandidates
 from daemon.revisions import changed_ratio
 from daemon import boilerplate, dedup, stories
 from daemon.clean import clean, hygiene
@@ -29,7 +30,7 @@ from daemon.regions import tag
 from daemon.settings import Settings
 from daemon.urls import host_of
 from storage.records import Article
-from storage.store import ArticleExtras, Store, StoredPrint
+from storage.store import ArticleExtras, Store
 
 log = structlog.get_logger("newswatch.reprocess")
 
@@ -66,32 +67,6 @@ class ReprocessReport:
                 f"{self.from_text} from stored text): {self.revised} texts revised, "
                 f"{self.learned_lines_removed} learned lines removed, {self.copies} copies, "
                 f"{self.extraction_problems} raw pages no longer extract")
-
-
-class _EarlierCandidates:
-    """Dedup's CandidateSource and stories' StorySource over articles stored before one article."""
-
-    def __init__(self, store: Store, article_id: int) -> None:
-        self.store, self.article_id = store, article_id
-        self.seen: dict[int, StoredPrint] = {}
-
-    def _candidate(self, stored: StoredPrint) -> dedup.Candidate:
-        self.seen[stored.article_id] = stored
-        return dedup.Candidate(stored.article_id, stored.story_id, stored.content_hash, stored.signature,
-                               stored.published_at, stored.title, stored.duplicate_of)
-
-    def by_content_hash(self, content_hash: str) -> dedup.Candidate | None:
-        stored = self.store.earlier_print_by_content_hash(content_hash, self.article_id)
-        return self._candidate(stored) if stored else None
-
-    def by_bucket_keys(self, keys, limit: int = 200) -> list[dedup.Candidate]:
-        return [self._candidate(s) for s in
-                self.store.earlier_prints_by_keys("dedup", list(keys), self.article_id, limit)]
-
-    def by_story_keys(self, keys, limit: int = 200) -> list[stories.StoryCandidate]:
-        return [stories.StoryCandidate(s.article_id, s.story_id, s.story_features) for s in
-                self.store.earlier_prints_by_keys("story", list(keys), self.article_id, limit)
-                if s.story_features]
 
 
 class Reprocessor:
@@ -149,7 +124,7 @@ class Reprocessor:
                           site_name=extracted.site_name or old.site_name)
         assert old.id is not None
         print_ = dedup.fingerprint(old.title, text)
-        candidates = _EarlierCandidates(self.store, old.id)
+        candidates = StoreCandidates(self.store, before_id=old.id)
         verdict = dedup.find_copy(print_, candidates)
         features = stories.story_features(old.title, text, old.published_at or old.fetched_at)
         original = candidates.seen.get(verdict.duplicate_of) if verdict.duplicate_of is not None else None

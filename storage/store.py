@@ -376,24 +376,31 @@ class Store(OutboxMixin, SiteLinesMixin):
                   "a.duplicate_of "
                   "FROM articles a LEFT JOIN article_fingerprints f ON f.article_id = a.id ")
 
-    def print_by_content_hash(self, content_hash: str) -> StoredPrint | None:
+    def print_by_content_hash(self, content_hash: str, before_id: int | None = None) -> StoredPrint | None:
+        """The first original with this content hash (among articles stored before before_id, if given:
+        reprocessing must not find an article's own later copies)."""
         row = self.db.execute(self._PRINT_SQL + "WHERE a.content_hash = ? AND a.duplicate_of IS NULL "
-                              "ORDER BY a.id LIMIT 1", [content_hash]).fetchone()
+                              "AND a.id < coalesce(?, 9223372036854775807) ORDER BY a.id LIMIT 1",
+                              [content_hash, before_id]).fetchone()
         return self._print(row) if row else None
 
-    def prints_by_dedup_keys(self, keys: Sequence[int], limit: int = 200) -> list[StoredPrint]:
-        return self._prints_by("dedup_buckets", keys, limit)
+    def prints_by_dedup_keys(self, keys: Sequence[int], limit: int = 200,
+                             before_id: int | None = None) -> list[StoredPrint]:
+        return self._prints_by("dedup_buckets", keys, limit, before_id)
 
-    def prints_by_story_keys(self, keys: Sequence[int], limit: int = 200) -> list[StoredPrint]:
-        return self._prints_by("story_buckets", keys, limit)
+    def prints_by_story_keys(self, keys: Sequence[int], limit: int = 200,
+                             before_id: int | None = None) -> list[StoredPrint]:
+        return self._prints_by("story_buckets", keys, limit, before_id)
 
-    def _prints_by(self, table: str, keys: Sequence[int], limit: int) -> list[StoredPrint]:
+    def _prints_by(self, table: str, keys: Sequence[int], limit: int, before_id: int | None) -> list[StoredPrint]:
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
         rows = self.db.execute(
             self._PRINT_SQL + f"WHERE a.id IN (SELECT article_id FROM {table} WHERE bucket_key IN ({marks}) "
-            f"GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT ?)", [*keys, limit]).fetchall()
+            f"AND article_id < coalesce(?, 9223372036854775807) "
+            f"GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT ?)",
+            [*keys, before_id, limit]).fetchall()
         return [self._print(row) for row in rows]
 
     @staticmethod
@@ -462,24 +469,6 @@ class Store(OutboxMixin, SiteLinesMixin):
             word_count=r["word_count"] or 0, content_hash=r["content_hash"] or "",
             simhash=to_unsigned64(r["simhash"] or 0), duplicate_of=r["duplicate_of"], story_id=r["story_id"],
             regions=tags, id=r["id"])
-
-    def earlier_print_by_content_hash(self, content_hash: str, before_id: int) -> StoredPrint | None:
-        """print_by_content_hash among the articles stored before before_id (for reprocessing)."""
-        row = self.db.execute(self._PRINT_SQL + "WHERE a.content_hash = ? AND a.duplicate_of IS NULL AND a.id < ? "
-                              "ORDER BY a.id LIMIT 1", [content_hash, before_id]).fetchone()
-        return self._print(row) if row else None
-
-    def earlier_prints_by_keys(self, kind: str, keys: Sequence[int], before_id: int,
-                               limit: int = 200) -> list[StoredPrint]:
-        """prints_by_dedup_keys (kind "dedup") or _by_story_keys ("story") before before_id."""
-        table = {"dedup": "dedup_buckets", "story": "story_buckets"}[kind]
-        if not keys:
-            return []
-        rows = self.db.execute(
-            self._PRINT_SQL + f"WHERE a.id IN (SELECT article_id FROM {table} WHERE bucket_key IN "
-            f"({','.join('?' * len(keys))}) AND article_id < ? GROUP BY article_id "
-            f"ORDER BY count(*) DESC, article_id LIMIT ?)", [*keys, before_id, limit]).fetchall()
-        return [self._print(row) for row in rows]
 
     def rewrite_article(self, article_id: int, article: Article, extras: ArticleExtras, *,
                         revised_at: datetime | None = None, changed_ratio: float = 0.0) -> None:

@@ -84,6 +84,17 @@ def store(tmp_path):
     store.close()
 
 
+def deliver_once(store, rules) -> int:
+    """One delivery pass at NOW with a fresh deliverer; how many were delivered."""
+    async def run() -> int:
+        deliverer = Deliverer(store, rules)
+        try:
+            return await deliverer.deliver_due(NOW)
+        finally:
+            await deliverer.aclose()
+    return asyncio.run(run())
+
+
 def queue(store, r: AlertRule) -> int:
     a = article()
     return store.save_article(a, ArticleExtras(alerts=matching_alerts([r], a, None)))
@@ -129,13 +140,7 @@ def test_a_wrong_secret_is_rejected_by_the_receiver_and_kept_pending(store):
         r = rule(regions=("sahel",), webhook=WebhookSettings(url=receiver.url, secret="wrong"))
         queue(store, r)
 
-        async def once():
-            deliverer = Deliverer(store, [r])
-            n = await deliverer.deliver_due(NOW)
-            await deliverer.aclose()
-            return n
-
-        assert asyncio.run(once()) == 0
+        assert deliver_once(store, [r]) == 0
     row = store.deliveries()[0]
     assert row["status"] == "pending" and row["last_error"] == "http 401"
 
@@ -145,13 +150,7 @@ def test_a_command_action_gets_the_json_on_stdin(store, tmp_path):
     r = rule(regions=("sahel",), webhook=None, command=("sh", "-c", f"cat > {out}"))
     queue(store, r)
 
-    async def once():
-        deliverer = Deliverer(store, [r])
-        n = await deliverer.deliver_due(NOW)
-        await deliverer.aclose()
-        return n
-
-    assert asyncio.run(once()) == 1
+    assert deliver_once(store, [r]) == 1
     assert '"rule": "sahel"' in out.read_text()
 
 
@@ -162,13 +161,7 @@ def test_a_delivery_that_raises_is_recorded_and_does_not_block_the_others(store)
         a = article()
         store.save_article(a, ArticleExtras(alerts=matching_alerts([bad, good], a, None)))
 
-        async def once():
-            deliverer = Deliverer(store, [bad, good])
-            n = await deliverer.deliver_due(NOW)
-            await deliverer.aclose()
-            return n
-
-        assert asyncio.run(once()) == 1
+        assert deliver_once(store, [bad, good]) == 1
     rows = {r["rule"]: r for r in store.deliveries()}
     assert rows["good"]["status"] == "delivered"
     assert rows["bad"]["status"] == "pending" and rows["bad"]["last_error"].startswith(("internal error", "connection"))
