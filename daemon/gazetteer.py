@@ -93,6 +93,7 @@ class Ambiguity:
     celestial_cues: frozenset[str]
     institution_words: frozenset[str]
     affiliation_verbs: frozenset[str]
+    state_nouns: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from daemon.gazetteer import Ambiguity, Gazetteer, NameEntry, name_key, normalize_token
+from daemon.place_locale import leading_locale, locale_votes
 from daemon.place_matching import Match, Text, word
 
 BIG_CITY = 300_000           # a city this large may stand alone, without other evidence
@@ -36,7 +37,26 @@ NON_CITY_SIZE = 1_000_000    # a country, state or adjective votes like a city o
 AFFILIATION_SHARE = 0.25     # a place named only as an institution's home weighs this share toward focus
 AFFILIATION_REACH = 6        # tokens back from "in X" to the institution word ("Flight Center in X")
 CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moon", "NASA", ...
+LOCALE_WEIGHT = 1.5          # per kind of locale cue ("$", "councillors") for a namesake in that country
+LOCALE_CAP = 3
+LOCALE_MARGIN = 1            # the locale is clear when one country leads the cues by this many
+WORLD_CITY_PENALTY = 4.0     # a small town against a namesake of a million people starts this far behind
+QUALIFIED = 6.0              # "Paris, Texas": a qualifier naming the town's country or state
+LONE_WORD_VOTE = 0.75        # a one-word small-town name never used as a place votes this much for its country
 STRONG_KINDS = frozenset({"country", "alias", "abbreviation", "subdivision", "county", "government"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What the whole article says about where it is, gathered before any ambiguous name is read."""
+
+    evidence: dict[str, float]          # countries named unambiguously, hinted or cued
+    support: set[str]                   # ... and their neighbours, and countries of unique city names
+    unique_names: dict[str, set[str]]   # country -> names of cities that exist only there
+    local_names: set[str]               # unique names repeated and once written as a place
+    repeated: set[str]                  # names (normalised) the article uses more than once
+    locale: dict[str, int]              # country -> kinds of locale cue pointing to it
+    home: str | None                    # the country the locale cues favour clearly, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +70,7 @@ class Mention:
     prominent: bool        # in the title or dateline
     located: bool          # named as where something happens (place preposition, city, dateline)
     incidental: bool = False   # an institution's home or a namesake person: no evidence for focus
+    acting: bool = False       # an adjective naming the state or its people ("French troops")
 
 
 def _is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer) -> bool:
@@ -130,9 +151,8 @@ def _is_affiliation(text: Text, match: Match, amb: Ambiguity) -> bool:
     return False
 
 
-def _is_locative(text: Text, first: int, gazetteer: Gazetteer) -> bool:
+def _is_locative(text: Text, first: int, amb: Ambiguity) -> bool:
     """Whether a place preposition precedes the name ("in Mali", "in central Mali", "across the")."""
-    amb = gazetteer.ambiguity
     i = first - 1
     if i >= 0 and text.doc[text.ends[i]:text.starts[first]] in ("-", "–", "—") and text.capitalised(i):
         i -= 1                                  # "across the Niger-Mali border": both are places
@@ -165,23 +185,32 @@ def _qualifier(text: Text, match: Match, following: Match | None) -> Match | Non
     return following if gap.strip() == "," else None
 
 
-def _ranked(candidates: Sequence[NameEntry], anchors: dict[str, float], support: set[str],
-            qualifier: Match | None, others: dict[str, float]) -> list[tuple[NameEntry, bool]]:
+def _ranked(candidates: Sequence[NameEntry], article: "_Evidence", qualifier: Match | None,
+            others: dict[str, float]) -> list[tuple[NameEntry, bool]]:
     """The meanings of an ambiguous name, most likely first, each with whether a qualifier confirmed it."""
-    def score(entry: NameEntry) -> tuple[float, int]:
-        value = _prior(entry)
-        if entry.country in anchors:
-            value += 3.0
-        elif entry.country in support:
-            value += 1.5
-        value += COHERENCE_WEIGHT * min(others.get(entry.country, 0.0), COHERENCE_CAP)
-        confirmed = qualifier is not None and any(
+    # "London" in an article that also says "British" is London, whatever else the article names
+    world_city = any(e.kind == "city" and e.population >= ANCHOR_CITY and (
+        e.country in article.evidence or others.get(e.country or "", 0.0) >= COHERENT_SUPPORT) for e in candidates)
+
+    def confirmed(entry: NameEntry) -> bool:
+        return qualifier is not None and any(
             q.country == entry.country and (not q.admin1 or not entry.admin1 or q.admin1 == entry.admin1)
             for q in qualifier.entries)
-        return (value + (6.0 if confirmed else 0.0), entry.population)
+
+    def score(entry: NameEntry) -> tuple[float, int]:
+        value = _prior(entry)
+        if entry.country in article.evidence:
+            value += 3.0
+        elif entry.country in article.support:
+            value += 1.5
+        value += COHERENCE_WEIGHT * min(others.get(entry.country, 0.0), COHERENCE_CAP)
+        value += LOCALE_WEIGHT * min(article.locale.get(entry.country or "", 0), LOCALE_CAP)
+        if world_city and entry.kind == "city" and entry.population < UNIQUE_CITY:
+            value -= WORLD_CITY_PENALTY
+        return (value + (QUALIFIED if confirmed(entry) else 0.0), entry.population)
 
     scored = sorted(((score(entry), entry) for entry in candidates), key=lambda pair: pair[0], reverse=True)
-    return [(entry, value >= _prior(entry) + 6.0) for (value, _), entry in scored]
+    return [(entry, confirmed(entry)) for _, entry in scored]
 
 
 def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
@@ -215,9 +244,11 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
     unique_names: dict[str, set[str]] = defaultdict(set)
     name_counts: dict[str, int] = defaultdict(int)
     placed_names: set[str] = set()
+    surface_counts: dict[str, int] = defaultdict(int)
     for match in kept:
         countries = {e.country for e in match.entries if e.country}
         surface = text.doc[match.start:match.end]
+        surface_counts[normalize_token(surface)] += 1
         if (len(countries) == 1 and all(e.kind == "city" for e in match.entries)
                 and surface not in amb.weak_city_names):
             unique_names[next(iter(countries))].add(normalize_token(surface))
@@ -234,10 +265,19 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
     evidence = dict(anchors)
     for code in hinted:
         evidence.setdefault(code, 0.5)
+    votes = locale_votes(text.doc)
+    repeated = {name for name, n in surface_counts.items() if n >= 2}
+    article = _Evidence(evidence, support, unique_names, local_names, repeated, votes,
+                        leading_locale(votes, LOCALE_MARGIN))
 
-    shares = {}
-    for match in kept:
-        shares.setdefault(name_key(text.doc[match.start:match.end]), _country_shares(match.entries))
+    shares: dict[str, dict[str, float]] = {}
+    for position, match in enumerate(kept):
+        following = kept[position + 1] if position + 1 < len(kept) else None
+        key = name_key(text.doc[match.start:match.end])
+        vote = 1.0 if _placed(text, match, following, gazetteer) else LONE_WORD_VOTE
+        split = {code: share * vote for code, share in _country_shares(match.entries).items()}
+        previous = shares.get(key, {})
+        shares[key] = {code: max(share, previous.get(code, 0.0)) for code, share in split.items()}
     coherence: dict[str, float] = defaultdict(float)
     for split in shares.values():
         for code, share in split.items():
@@ -247,17 +287,28 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
         following = kept[position + 1] if position + 1 < len(kept) else None
         own = shares[name_key(text.doc[match.start:match.end])]
         others = {code: total - own.get(code, 0.0) for code, total in coherence.items()}
-        mention = _mention(text, match, _qualifier(text, match, following), evidence, support,
-                           unique_names, local_names, gazetteer, others)
+        mention = _mention(text, match, _qualifier(text, match, following), article, gazetteer, others)
         if mention is not None and text.doc[match.start:match.end] in persons and mention.kind == "city" \
-                and not _is_locative(text, match.first, gazetteer) and not mention.prominent:
+                and not _is_locative(text, match.first, gazetteer.ambiguity) and not mention.prominent:
             # A town name once used as a person's ("Andrew Vaughan ... Vaughan said") is most
             # likely that person again: still a mention, but no evidence of where the story is.
-            mention = Mention(mention.target, mention.country, mention.kind,
-                              mention.weight * AFFILIATION_SHARE, False, False, True)
+            mention = replace(mention, weight=mention.weight * AFFILIATION_SHARE, prominent=False,
+                              located=False, incidental=True)
         if mention is not None:
             mentions.append(mention)
     return mentions
+
+
+def _placed(text: Text, match: Match, following: Match | None, gazetteer: Gazetteer) -> bool:
+    """Whether a name reads as a place by itself: not a lone capitalised word that is also a small town.
+
+    "MORRIS LAMONT/Sun Media" holds three US town names; only names written as places (after "in",
+    qualified, in the dateline, of several words, large or not a city) vote for a country.
+    """
+    if match.first != match.last or any(e.kind != "city" or e.population >= BIG_CITY for e in match.entries):
+        return True
+    return (_is_locative(text, match.first, gazetteer.ambiguity) or text.in_dateline(match.start)
+            or _qualifier(text, match, following) is not None)
 
 
 def _outweighed(country: str | None, others: dict[str, float]) -> bool:
@@ -291,22 +342,23 @@ def _hinted_countries(hints: Iterable[str], gazetteer: Gazetteer) -> set[str]:
     return countries
 
 
-def _city_supported(text: Text, match: Match, entry: NameEntry, confirmed: bool, evidence: dict[str, float],
-                    unique_names: dict[str, set[str]], local_names: set[str], others: dict[str, float],
-                    amb: Ambiguity) -> bool:
+def _city_supported(text: Text, match: Match, entry: NameEntry, confirmed: bool, article: "_Evidence",
+                    others: dict[str, float], amb: Ambiguity) -> bool:
     """Whether the article carries this city: its country's evidence, a qualifier, a dateline, or its size."""
     surface = text.doc[match.start:match.end]
     own = normalize_token(surface)
+    unique_names = article.unique_names
     unique = own in unique_names.get(entry.country, ())
-    return (entry.country in evidence or confirmed or text.in_dateline(match.start)
+    return (entry.country in article.evidence or confirmed or text.in_dateline(match.start)
             or len(unique_names.get(entry.country, set()) - {own}) >= 1
             or others.get(entry.country, 0.0) >= COHERENT_SUPPORT
-            or unique and (entry.population >= UNIQUE_CITY or own in local_names)
-            or entry.population >= BIG_CITY and surface not in amb.weak_city_names)
+            or unique and (entry.population >= UNIQUE_CITY or own in article.local_names)
+            or entry.population >= BIG_CITY and surface not in amb.weak_city_names
+            or entry.country == article.home and (own in article.repeated or match.first != match.last
+                                                  or _is_locative(text, match.first, amb)))
 
 
-def _mention(text: Text, match: Match, qualifier: Match | None, evidence: dict[str, float],
-             support: set[str], unique_names: dict[str, set[str]], local_names: set[str], gazetteer: Gazetteer,
+def _mention(text: Text, match: Match, qualifier: Match | None, article: "_Evidence", gazetteer: Gazetteer,
              others: dict[str, float]) -> Mention | None:
     """One match -> one weighted mention, or None when the evidence does not carry a weak city."""
     amb = gazetteer.ambiguity
@@ -316,14 +368,13 @@ def _mention(text: Text, match: Match, qualifier: Match | None, evidence: dict[s
     if regions:
         ranked = [(regions[0], False)]
     else:
-        ranked = _ranked(match.entries, evidence, support, qualifier, others)
+        ranked = _ranked(match.entries, article, qualifier, others)
     entry, confirmed = ranked[0]
     if entry.kind == "city":
         # The likeliest namesake may lack support while another meaning has it (Madrid, Colombia
         # pulled up by one mention of Colombia, Madrid, Spain a capital): take the best supported.
         carried = [(e, c) for e, c in ranked if e.kind != "city"
-                   or _city_supported(text, match, e, c, evidence, unique_names, local_names,
-                                                          others, amb)]
+                   or _city_supported(text, match, e, c, article, others, amb)]
         if not carried:
             return None
         entry, confirmed = carried[0]
@@ -332,7 +383,7 @@ def _mention(text: Text, match: Match, qualifier: Match | None, evidence: dict[s
             and others.get(entry.country, 0.0) < COHERENT_SUPPORT:
         return None
     if (kind in ("country", "alias") and surface in amb.namesake_countries and _outweighed(entry.country, others)
-            and not _is_locative(text, match.first, gazetteer)):
+            and not _is_locative(text, match.first, gazetteer.ambiguity)):
         return None
     if kind == "city":
         next_word = word(text, match.last + 1)
@@ -341,7 +392,7 @@ def _mention(text: Text, match: Match, qualifier: Match | None, evidence: dict[s
             kind = "government"
     located = kind in ("city", "subdivision", "county") or text.in_dateline(match.start)
     weight = KIND_WEIGHT[kind]
-    if kind not in ("demonym", "government") and _is_locative(text, match.first, gazetteer):
+    if kind not in ("demonym", "government") and _is_locative(text, match.first, gazetteer.ambiguity):
         weight, located = max(weight, LOCATIVE_WEIGHT), True
     incidental = kind != "demonym" and _is_affiliation(text, match, amb)
     if incidental:
@@ -351,4 +402,5 @@ def _mention(text: Text, match: Match, qualifier: Match | None, evidence: dict[s
     elif match.start < text.lead_end:
         weight *= LEAD_WEIGHT
     target = entry.country if kind == "government" else entry.target
-    return Mention(target, entry.country, kind, weight, prominent, located, incidental)
+    acting = kind == "demonym" and word(text, match.last + 1).lower() in amb.state_nouns
+    return Mention(target, entry.country, kind, weight, prominent, located, incidental, acting)

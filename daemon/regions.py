@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from daemon.gazetteer import Gazetteer
 from daemon.pair_scores import PairScores, score_pairs
@@ -57,8 +58,7 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer) -> tuple[RegionTag, ...
         if mention.kind == "demonym":
             weight = min(mention.weight, DEMONYM_CAP - adjectives[mention.target])
             adjectives[mention.target] += weight
-            mention = Mention(mention.target, mention.country, mention.kind, weight,
-                               mention.prominent, mention.located, mention.incidental)
+            mention = replace(mention, weight=weight)
         if mention.located and mention.country:
             located[mention.country] += 1
         if mention.incidental and mention.country:
@@ -72,7 +72,7 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer) -> tuple[RegionTag, ...
             count[region_id] += 1
             if mention.prominent:
                 prominent.add(region_id)
-    named = {m.country for m in mentions if m.kind != "demonym"}
+    named = {m.country for m in mentions if m.kind != "demonym" or m.acting}
     countries = [r for r in score if len(r) == 2 and r.isupper()
                  and (r in named or r in prominent or count[r] >= DEMONYM_ONLY_MIN)]
     evident = {c: count[c] - incidental.get(c, 0) for c in countries}
