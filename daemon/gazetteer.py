@@ -192,8 +192,12 @@ def _add_subdivisions(builder: _IndexBuilder, spec: dict, abbreviations: dict) -
     country's ("Niger" the state of Nigeria) except for US states ("Georgia"), which context decides."""
     skip = {name_key(n) for n in spec["skip"]}
     wanted = set(spec["countries"])
+    second_level = spec["second_level"]
     for sub in pycountry.subdivisions:
-        if sub.country_code not in wanted or sub.parent_code is not None:
+        if sub.parent_code is None:
+            if sub.country_code not in wanted:
+                continue
+        elif sub.type not in second_level.get(sub.country_code, ()):
             continue
         name = sub.name.split("[")[0].strip()
         key = name_key(name)
@@ -201,7 +205,12 @@ def _add_subdivisions(builder: _IndexBuilder, spec: dict, abbreviations: dict) -
                 e.kind in ("country", "alias") for e in builder.index.get(key, ())):
             continue
         admin1 = sub.code.split("-", 1)[1]
-        builder.add(name, NameEntry(sub.country_code, sub.country_code, "subdivision", admin1=admin1))
+        kind = "subdivision" if sub.parent_code is None else "county"
+        entry = NameEntry(sub.country_code, sub.country_code, kind, admin1=admin1)
+        builder.add(name, entry)
+        if sub.country_code in spec["county_forms"] and sub.parent_code is not None:
+            for form in (f"County {name}", f"Co. {name}", f"{name} County"):
+                builder.add(form, entry)
     for abbreviation, admin1 in abbreviations.items():
         builder.add(abbreviation, NameEntry("US", "US", "subdivision", admin1=admin1,
                                             exact=letters_only(abbreviation), after_comma=True))

@@ -40,7 +40,9 @@ CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moo
 LOCALE_WEIGHT = 1.5          # per kind of locale cue ("$", "councillors") for a namesake in that country
 LOCALE_CAP = 3
 LOCALE_MARGIN = 1            # the locale is clear when one country leads the cues by this many
+SMALL_TOWN = 10_000          # a town this small next to a capitalised word does not make that word a place
 WORLD_CITY_PENALTY = 4.0     # a small town against a namesake of a million people starts this far behind
+COUNTRY_NAME_PENALTY = 20.0  # more than all the evidence a town can gather
 QUALIFIED = 6.0              # "Paris, Texas": a qualifier naming the town's country or state
 LONE_WORD_VOTE = 0.75        # a one-word small-town name never used as a place votes this much for its country
 STRONG_KINDS = frozenset({"country", "alias", "abbreviation", "subdivision", "county", "government"})
@@ -77,7 +79,7 @@ def _is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer
     """A name used as a person's ("Chad Smith", "Michael Jordan", "Mr. Paris", "Jackson said")."""
     amb = gazetteer.ambiguity
     surface = text.doc[match.start:match.end]
-    is_city = all(e.kind == "city" for e in match.entries)
+    is_city = all(e.kind in ("city", "county") for e in match.entries)
     is_demonym = all(e.kind == "demonym" for e in match.entries)
     if surface not in amb.person_names and not is_city and not is_demonym:
         return False
@@ -186,11 +188,14 @@ def _qualifier(text: Text, match: Match, following: Match | None) -> Match | Non
 
 
 def _ranked(candidates: Sequence[NameEntry], article: "_Evidence", qualifier: Match | None,
-            others: dict[str, float]) -> list[tuple[NameEntry, bool]]:
+            others: dict[str, float], namesake: bool = False) -> list[tuple[NameEntry, bool]]:
     """The meanings of an ambiguous name, most likely first, each with whether a qualifier confirmed it."""
     # "London" in an article that also says "British" is London, whatever else the article names
     world_city = any(e.kind == "city" and e.population >= ANCHOR_CITY and (
         e.country in article.evidence or others.get(e.country or "", 0.0) >= COHERENT_SUPPORT) for e in candidates)
+
+    # a country's name means the country, except the few that are also common town names (namesake)
+    a_country = not namesake and any(e.kind in ("country", "alias") for e in candidates)
 
     def confirmed(entry: NameEntry) -> bool:
         return qualifier is not None and any(
@@ -205,8 +210,10 @@ def _ranked(candidates: Sequence[NameEntry], article: "_Evidence", qualifier: Ma
             value += 1.5
         value += COHERENCE_WEIGHT * min(others.get(entry.country, 0.0), COHERENCE_CAP)
         value += LOCALE_WEIGHT * min(article.locale.get(entry.country or "", 0), LOCALE_CAP)
-        if world_city and entry.kind == "city" and entry.population < UNIQUE_CITY:
+        if entry.kind == "city" and world_city and entry.population < UNIQUE_CITY:
             value -= WORLD_CITY_PENALTY
+        if entry.kind == "city" and a_country and not confirmed(entry):
+            value -= COUNTRY_NAME_PENALTY    # "Mexico" is the country, "Mexico, Mo." a town
         return (value + (QUALIFIED if confirmed(entry) else 0.0), entry.population)
 
     scored = sorted(((score(entry), entry) for entry in candidates), key=lambda pair: pair[0], reverse=True)
@@ -218,8 +225,10 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
     """Meanings for every match, using the article's unambiguous places and the hints as evidence."""
     amb = gazetteer.ambiguity
     # A weak city name next to a name does not make that name a place ("Paris Hilton").
+    # Nor does a small town's name ("Chad Walker": Walker, Michigan).
     matched = {i for m in matches for i in range(m.first, m.last + 1)
-               if not (text.doc[m.start:m.end] in amb.weak_city_names and all(e.kind == "city" for e in m.entries))}
+               if not all(e.kind == "city" and (e.population < SMALL_TOWN or text.doc[m.start:m.end] in amb.weak_city_names)
+                          for e in m.entries)}
     kept: list[Match] = []
     persons: set[str] = set()
     for match in matches:
@@ -234,7 +243,7 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
         if entries and _is_feature(text, match, gazetteer):
             entries = tuple(e for e in entries if e.kind not in ("country", "alias"))
         if entries and _is_person(text, match, matched, gazetteer):
-            if all(e.kind == "city" for e in entries) and _after_first_name(text, match, matched, amb):
+            if all(e.kind in ("city", "county") for e in entries) and _after_first_name(text, match, matched, amb):
                 persons.add(surface)
             entries = ()
         if entries:
@@ -368,7 +377,8 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: "_Evide
     if regions:
         ranked = [(regions[0], False)]
     else:
-        ranked = _ranked(match.entries, article, qualifier, others)
+        ranked = _ranked(match.entries, article, qualifier, others,
+                         surface in amb.namesake_countries or surface.title() in amb.namesake_countries)
     entry, confirmed = ranked[0]
     if entry.kind == "city":
         # The likeliest namesake may lack support while another meaning has it (Madrid, Colombia

@@ -53,6 +53,7 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer) -> tuple[RegionTag, ...
     prominent: set[str] = set()
     located: dict[str, int] = defaultdict(int)
     incidental: dict[str, int] = defaultdict(int)
+    evidence: dict[str, float] = defaultdict(float)     # weight toward focus: affiliations left out
     city_country: dict[str, str] = {}
     for mention in mentions:
         if mention.kind == "demonym":
@@ -63,6 +64,8 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer) -> tuple[RegionTag, ...
             located[mention.country] += 1
         if mention.incidental and mention.country:
             incidental[mention.country] += 1
+        elif mention.country:
+            evidence[mention.country] += mention.weight
         ids = [mention.target]
         if mention.kind == "city" and mention.country:
             city_country[mention.target] = mention.country
@@ -76,7 +79,7 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer) -> tuple[RegionTag, ...
     countries = [r for r in score if len(r) == 2 and r.isupper()
                  and (r in named or r in prominent or count[r] >= DEMONYM_ONLY_MIN)]
     evident = {c: count[c] - incidental.get(c, 0) for c in countries}
-    focus = _focus_countries(countries, score, evident, prominent, located)
+    focus = _focus_countries(countries, evidence, evident, prominent, located)
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
     rolled: dict[str, float] = defaultdict(float)
     rolled_count: dict[str, int] = defaultdict(int)
