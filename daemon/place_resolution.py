@@ -40,11 +40,12 @@ CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moo
 LOCALE_WEIGHT = 1.5          # per kind of locale cue ("$", "councillors") for a namesake in that country
 LOCALE_CAP = 3
 LOCALE_MARGIN = 1            # the locale is clear when one country leads the cues by this many
-SMALL_TOWN = 10_000          # a town this small next to a capitalised word does not make that word a place
+SMALL_TOWN = 30_000          # a town this small next to a capitalised word does not make that word a place
 WORLD_CITY_PENALTY = 4.0     # a small town against a namesake of a million people starts this far behind
 COUNTRY_NAME_PENALTY = 20.0  # more than all the evidence a town can gather
 QUALIFIED = 6.0              # "Paris, Texas": a qualifier naming the town's country or state
 LONE_WORD_VOTE = 0.75        # a one-word small-town name never used as a place votes this much for its country
+PLAINLY_PLACES = ("in", "near", "outside")   # "in Vaughan" is the town even after "Andrew Vaughan"
 STRONG_KINDS = frozenset({"country", "alias", "abbreviation", "subdivision", "county", "government"})
 
 
@@ -297,10 +298,13 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
         own = shares[name_key(text.doc[match.start:match.end])]
         others = {code: total - own.get(code, 0.0) for code, total in coherence.items()}
         mention = _mention(text, match, _qualifier(text, match, following), article, gazetteer, others)
-        if mention is not None and text.doc[match.start:match.end] in persons and mention.kind == "city" \
-                and not _is_locative(text, match.first, gazetteer.ambiguity) and not mention.prominent:
+        if mention is not None and text.doc[match.start:match.end] in persons and mention.kind in ("city", "county") \
+                and word(text, match.first - 1) not in PLAINLY_PLACES and not mention.prominent:
             # A town name once used as a person's ("Andrew Vaughan ... Vaughan said") is most
-            # likely that person again: still a mention, but no evidence of where the story is.
+            # likely that person again: no evidence of where the story is, and no mention at all
+            # unless the article's other names point to that country too.
+            if others.get(mention.country or "", 0.0) < COHERENT_SUPPORT:
+                continue
             mention = replace(mention, weight=mention.weight * AFFILIATION_SHARE, prominent=False,
                               located=False, incidental=True)
         if mention is not None:
