@@ -81,6 +81,7 @@ class Ambiguity:
     governments: frozenset[str]
     feature_words: frozenset[str]
     feature_words_before: frozenset[str]
+    water_words: frozenset[str]
     locatives: frozenset[str]
     locative_fillers: frozenset[str]
     weak_city_names: frozenset[str]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from daemon.gazetteer import Ambiguity, Gazetteer, NameEntry, name_key, normalize_token
-from daemon.place_locale import leading_locale, locale_votes
+from daemon.place_locale import leading_locale
 from daemon.place_matching import Match, Text, word
 
 BIG_CITY = 300_000           # a city this large may stand alone, without other evidence
@@ -45,6 +45,7 @@ WORLD_CITY_PENALTY = 4.0     # a small town against a namesake of a million peop
 COUNTRY_NAME_PENALTY = 20.0  # more than all the evidence a town can gather
 QUALIFIED = 6.0              # "Paris, Texas": a qualifier naming the town's country or state
 LONE_WORD_VOTE = 0.75        # a one-word small-town name never used as a place votes this much for its country
+SUBDIVISION_PRIOR = 2.5      # a state or province outranks a namesake city under ~30,000 ("Ontario", California)
 PLAINLY_PLACES = ("in", "near", "outside")   # "in Vaughan" is the town even after "Andrew Vaughan"
 STRONG_KINDS = frozenset({"country", "alias", "abbreviation", "subdivision", "county", "government"})
 
@@ -94,11 +95,29 @@ def _is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer
     if (before >= 0 and text.spaced(before) and text.capitalised(before) and before not in matched
             and prev_word not in amb.function_words and prev_word not in amb.locatives):
         return True
+    if one_word and is_city and (_after_initial(text, match.first) or _before_age(text, match)):
+        return True
     if ((surface in amb.person_names or one_word and is_city) and after < len(text.words)
             and text.spaced(match.last) and text.capitalised(after) and after not in matched
             and next_word not in amb.function_words and next_word not in amb.place_followers):
         return True
     return next_word in amb.speech_verbs and surface not in amb.governments
+
+
+def _after_initial(text: Text, first: int) -> bool:
+    """A name after a middle initial ("Matthew D. Flores"): a surname."""
+    before = first - 1
+    return (before >= 1 and len(text.words[before]) == 1 and text.words[before].isupper()
+            and text.doc[text.ends[before]:text.starts[first]] == ". " and text.capitalised(before - 1)
+            and text.doc[text.ends[before - 1]:text.starts[before]] == " ")
+
+
+def _before_age(text: Text, match: Match) -> bool:
+    """A name followed by an age ("Joshua, 4,", "Marshall, 25, of Chatham"): a person."""
+    after = match.last + 1
+    return (after < len(text.words) and text.words[after].isdigit() and len(text.words[after]) <= 3
+            and text.doc[match.end:text.starts[after]] == ", "
+            and text.doc[text.ends[after]:text.ends[after] + 1] in (",", ")"))
 
 
 def _after_first_name(text: Text, match: Match, matched: set[int], amb: Ambiguity) -> bool:
@@ -114,7 +133,8 @@ def _is_feature(text: Text, match: Match, gazetteer: Gazetteer) -> bool:
     amb = gazetteer.ambiguity
     next_word, prev_word = word(text, match.last + 1), word(text, match.first - 1)
     return ((next_word in amb.feature_words and match.last + 1 < len(text.words) and text.spaced(match.last))
-            or (prev_word in amb.feature_words_before and match.first > 0 and text.spaced(match.first - 1)))
+            or (prev_word in amb.feature_words_before and match.first > 0 and text.spaced(match.first - 1))
+            or (prev_word == "of" and word(text, match.first - 2) in amb.water_words))    # "Gulf of Mexico"
 
 
 def _is_celestial(text: Text, match: Match, amb: Ambiguity) -> bool:
@@ -176,7 +196,7 @@ def _city_prior(population: int) -> float:
 def _prior(entry: NameEntry) -> float:
     if entry.kind == "city":
         return _city_prior(entry.population)
-    return {"country": 3.0, "alias": 3.0, "abbreviation": 3.0, "subdivision": 2.0,
+    return {"country": 3.0, "alias": 3.0, "abbreviation": 3.0, "subdivision": SUBDIVISION_PRIOR,
             "county": 2.0, "demonym": 1.0}.get(entry.kind, 0.5)
 
 
@@ -221,14 +241,15 @@ def _ranked(candidates: Sequence[NameEntry], article: "_Evidence", qualifier: Ma
     return [(entry, confirmed(entry)) for _, entry in scored]
 
 
-def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
-             hints: Sequence[str]) -> list[Mention]:
-    """Meanings for every match, using the article's unambiguous places and the hints as evidence."""
+def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hints: Sequence[str],
+                     votes: dict[str, int]) -> list[Mention]:
+    """Meanings for every match, using the article's unambiguous places, the hints and the locale
+    cues' votes (place_locale.locale_votes) as evidence."""
     amb = gazetteer.ambiguity
     # A weak city name next to a name does not make that name a place ("Paris Hilton").
     # Nor does a small town's name ("Chad Walker": Walker, Michigan).
     matched = {i for m in matches for i in range(m.first, m.last + 1)
-               if not all(e.kind == "city" and (e.population < SMALL_TOWN or text.doc[m.start:m.end] in amb.weak_city_names)
+               if text.doc[m.start:m.end] not in amb.never_cities and not all(e.kind == "city" and (e.population < SMALL_TOWN or text.doc[m.start:m.end] in amb.weak_city_names)
                           for e in m.entries)}
     kept: list[Match] = []
     persons: set[str] = set()
@@ -275,7 +296,6 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer,
     evidence = dict(anchors)
     for code in hinted:
         evidence.setdefault(code, 0.5)
-    votes = locale_votes(text.doc)
     repeated = {name for name, n in surface_counts.items() if n >= 2}
     article = _Evidence(evidence, support, unique_names, local_names, repeated, votes,
                         leading_locale(votes, LOCALE_MARGIN))

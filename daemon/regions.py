@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from daemon.gazetteer import Gazetteer
 from daemon.pair_scores import PairScores, score_pairs
+from daemon.place_locale import leading_locale, locale_votes
 from daemon.place_matching import Text, find_names
 from daemon.place_resolution import Mention, resolve_mentions
 from storage.records import RegionTag
@@ -25,6 +26,9 @@ MAX_CHARS = 200_000          # very long texts: tag the first 200k characters (c
 FOCUS_SHARE = 0.6            # a focus country weighs at least this share of the top country
 FOCUS_MIN = 2.0              # ... and at least this much (one plain body mention is 1.0)
 MAX_FOCUS = 4
+HOME_VOTES = 2               # locale cues this strong make a country the paper's home ...
+HOME_WEIGHT = 1.5            # ... whose mentions then weigh this much more toward focus
+HEADLINE_SHARE = 1.2         # a country not in the title or dateline must weigh this share of the one that is
 DEMONYM_ONLY_MIN = 2         # a country only ever named by its adjective needs this many of them
 DEMONYM_CAP = 1.0            # adjectives ("French troops") add at most this much to a country
 ACTOR_ONLY_SHARE = 0.6       # a country never named as a place counts this share toward focus
@@ -41,11 +45,13 @@ def tag(title: str, text: str, gazetteer: Gazetteer, hints: Sequence[str] = ()) 
     if not (title.strip() or text.strip()):
         return ()
     prepared = Text(title, text)
-    mentions = resolve_mentions(prepared, find_names(prepared, gazetteer), gazetteer, hints)
-    return _tags(mentions, gazetteer)
+    votes = locale_votes(prepared.doc)
+    mentions = resolve_mentions(prepared, find_names(prepared, gazetteer), gazetteer, hints, votes)
+    home = leading_locale(votes) if max(votes.values(), default=0) >= HOME_VOTES else None
+    return _tags(mentions, gazetteer, home)
 
 
-def _tags(mentions: list[Mention], gazetteer: Gazetteer) -> tuple[RegionTag, ...]:
+def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None) -> tuple[RegionTag, ...]:
     """Sum mentions per region, pick the focus countries, and roll countries up to their regions."""
     score: dict[str, float] = defaultdict(float)
     count: dict[str, int] = defaultdict(int)
@@ -79,7 +85,7 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer) -> tuple[RegionTag, ...
     countries = [r for r in score if len(r) == 2 and r.isupper()
                  and (r in named or r in prominent or count[r] >= DEMONYM_ONLY_MIN)]
     evident = {c: count[c] - incidental.get(c, 0) for c in countries}
-    focus = _focus_countries(countries, evidence, evident, prominent, located)
+    focus = _focus_countries(countries, evidence, evident, prominent, located, home)
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
     rolled: dict[str, float] = defaultdict(float)
     rolled_count: dict[str, int] = defaultdict(int)
@@ -112,19 +118,26 @@ def _is_country_code(region_id: str) -> bool:
 
 
 def _focus_countries(countries: list[str], score: dict[str, float], count: dict[str, int],
-                     prominent: set[str], located: dict[str, int]) -> set[str]:
-    """The few countries the article is about: heavy enough, near the top, not one stray mention."""
+                     prominent: set[str], located: dict[str, int], home: str | None) -> set[str]:
+    """The few countries the article is about: heavy enough, near the top, not one stray mention.
+
+    home is the paper's own country by its locale cues: where its stories happen unless they say
+    otherwise, its institutions acting without the country being named ("the Senate"). Its
+    mentions weigh more, without raising the bar for the others.
+    """
     if not countries:
         return set()
-    weight = {c: score[c] * (1.0 if located.get(c) else ACTOR_ONLY_SHARE) for c in countries}
+    weight = {c: score[c] * (1.0 if located.get(c) or c == home else ACTOR_ONLY_SHARE) for c in countries}
     top = max(weight.values())
+    if home in weight:
+        weight[home] *= HOME_WEIGHT
     # A country the article names several times, once as a place, and no other country beside it is
     # what the article is about even when every mention is light (a parliament's day in brief).
     sole = len(countries) == 1 and count[countries[0]] >= SOLE_MIN_COUNT and bool(located.get(countries[0]))
     chosen = [c for c in countries
               if (weight[c] >= FOCUS_MIN or sole) and weight[c] >= FOCUS_SHARE * top
               and (count[c] >= 2 or c in prominent)
-              and (sole or c in prominent or located.get(c, 0) >= FOCUS_MIN_PLACED)]
+              and (sole or c in prominent or c == home or located.get(c, 0) >= FOCUS_MIN_PLACED)]
     chosen.sort(key=lambda c: -weight[c])
     return set(chosen[:MAX_FOCUS])
 
