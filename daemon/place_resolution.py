@@ -249,7 +249,8 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
     # A weak city name next to a name does not make that name a place ("Paris Hilton").
     # Nor does a small town's name ("Chad Walker": Walker, Michigan).
     matched = {i for m in matches for i in range(m.first, m.last + 1)
-               if text.doc[m.start:m.end] not in amb.never_cities and not all(e.kind == "city" and (e.population < SMALL_TOWN or text.doc[m.start:m.end] in amb.weak_city_names)
+               if not (text.doc[m.start:m.end] in amb.never_cities and text.doc[m.start:m.end] in amb.person_names)
+               and not all(e.kind == "city" and (e.population < SMALL_TOWN or text.doc[m.start:m.end] in amb.weak_city_names)
                           for e in m.entries)}
     kept: list[Match] = []
     persons: set[str] = set()
@@ -422,7 +423,7 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: "_Evide
             and others.get(entry.country, 0.0) < COHERENT_SUPPORT:
         return None
     if (kind in ("country", "alias") and surface in amb.namesake_countries and _outweighed(entry.country, others)
-            and not _is_locative(text, match.first, gazetteer.ambiguity)):
+            and entry.country not in article.support and not _is_locative(text, match.first, gazetteer.ambiguity)):
         return None
     if kind == "city":
         next_word = word(text, match.last + 1)
@@ -441,5 +442,6 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: "_Evide
     elif match.start < text.lead_end:
         weight *= LEAD_WEIGHT
     target = entry.country if kind == "government" else entry.target
-    acting = kind == "demonym" and word(text, match.last + 1).lower() in amb.state_nouns
+    acting = kind == "demonym" and (word(text, match.last + 1).lower() in amb.state_nouns
+                                    or surface.endswith("s") and not surface.endswith("ss"))   # "Palestinians"
     return Mention(target, entry.country, kind, weight, prominent, located, incidental, acting)
