@@ -287,7 +287,8 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
                 and surface not in amb.weak_city_names):
             unique_names[next(iter(countries))].add(normalize_token(surface))
             name_counts[normalize_token(surface)] += 1
-            if match.first != match.last:
+            if (match.first != match.last or word(text, match.first - 1) in PLAINLY_PLACES
+                    or text.in_dateline(match.start)):
                 placed_names.add(normalize_token(surface))
         strong = [e for e in match.entries if e.kind in STRONG_KINDS or
                   e.kind == "city" and e.population >= ANCHOR_CITY and surface not in amb.weak_city_names]
