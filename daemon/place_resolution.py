@@ -39,6 +39,7 @@ AFFILIATION_REACH = 6        # tokens back from "in X" to the institution word (
 CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moon", "NASA", ...
 LOCALE_WEIGHT = 1.5          # per kind of locale cue ("$", "councillors") for a namesake in that country
 LOCALE_CAP = 3
+FOREIGN_MARGIN = 2           # cues this much stronger for the paper's home make a mid-size foreign city doubtful
 LOCALE_MARGIN = 1            # the locale is clear when one country leads the cues by this many
 SMALL_TOWN = 30_000          # a town this small next to a capitalised word does not make that word a place
 WORLD_CITY_PENALTY = 4.0     # a small town against a namesake of a million people starts this far behind
@@ -83,7 +84,7 @@ def _is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer
     surface = text.doc[match.start:match.end]
     is_city = all(e.kind in ("city", "county") for e in match.entries)
     is_demonym = all(e.kind == "demonym" for e in match.entries)
-    if surface not in amb.person_names and not is_city and not is_demonym:
+    if surface not in amb.person_names and surface.title() not in amb.person_names and not is_city and not is_demonym:
         return False
     one_word = match.first == match.last
     before, after = match.first - 1, match.last + 1
@@ -392,10 +393,18 @@ def _city_supported(text: Text, match: Match, entry: NameEntry, confirmed: bool,
     return (entry.country in article.evidence or confirmed or text.in_dateline(match.start)
             or len(unique_names.get(entry.country, set()) - {own}) >= 1
             or others.get(entry.country, 0.0) >= COHERENT_SUPPORT
-            or unique and (entry.population >= UNIQUE_CITY or own in article.local_names)
+            or unique and own in article.local_names
+            or unique and entry.population >= UNIQUE_CITY and not _foreign_to_home(entry.country, article)
             or entry.population >= BIG_CITY and surface not in amb.weak_city_names
             or entry.country == article.home and (own in article.repeated or match.first != match.last
                                                   or _is_locative(text, match.first, amb)))
+
+
+def _foreign_to_home(country: str | None, article: _Evidence) -> bool:
+    """Whether the locale cues clearly place the paper in another country than this one."""
+    home = article.home
+    return (home is not None and home != country
+            and article.locale.get(home, 0) - article.locale.get(country or "", 0) >= FOREIGN_MARGIN)
 
 
 def _mention(text: Text, match: Match, qualifier: Match | None, article: "_Evidence", gazetteer: Gazetteer,
