@@ -9,6 +9,7 @@ Finding lives in place_matching, meaning in place_resolution; this module sums a
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -25,6 +26,8 @@ __all__ = ["PairScores", "focus_countries", "mentioned_countries", "score_pairs"
 MAX_CHARS = 200_000          # very long texts: tag the first 200k characters (capped work)
 FOCUS_SHARE = 0.6            # a focus country weighs at least this share of the top country
 FOCUS_MIN = 2.0              # ... and at least this much (one plain body mention is 1.0)
+FOCUS_DENSITY = 0.115        # ... and this much per square root of the article's words: two passing
+                             # mentions of a market in a long product review are no focus
 MAX_FOCUS = 4
 HOME_VOTES = 2               # locale cues this strong make a country the paper's home ...
 HOME_WEIGHT = 1.5            # ... whose mentions then weigh this much more toward focus
@@ -48,10 +51,11 @@ def tag(title: str, text: str, gazetteer: Gazetteer, hints: Sequence[str] = ()) 
     votes = locale_votes(prepared.doc)
     mentions = resolve_mentions(prepared, find_names(prepared, gazetteer), gazetteer, hints, votes)
     home = leading_locale(votes) if max(votes.values(), default=0) >= HOME_VOTES else None
-    return _tags(mentions, gazetteer, home)
+    return _tags(mentions, gazetteer, home, len(prepared.words))
 
 
-def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None) -> tuple[RegionTag, ...]:
+def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None,
+          words: int = 0) -> tuple[RegionTag, ...]:
     """Sum mentions per region, pick the focus countries, and roll countries up to their regions."""
     score: dict[str, float] = defaultdict(float)
     count: dict[str, int] = defaultdict(int)
@@ -85,7 +89,8 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
     countries = [r for r in score if len(r) == 2 and r.isupper()
                  and (r in named or r in prominent or count[r] >= DEMONYM_ONLY_MIN)]
     evident = {c: count[c] - incidental.get(c, 0) for c in countries}
-    focus = _focus_countries(countries, evidence, evident, prominent, located, home)
+    floor = max(FOCUS_MIN, FOCUS_DENSITY * math.sqrt(words))
+    focus = _focus_countries(countries, evidence, evident, prominent, located, home, floor)
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
     rolled: dict[str, float] = defaultdict(float)
     rolled_count: dict[str, int] = defaultdict(int)
@@ -118,7 +123,8 @@ def _is_country_code(region_id: str) -> bool:
 
 
 def _focus_countries(countries: list[str], score: dict[str, float], count: dict[str, int],
-                     prominent: set[str], located: dict[str, int], home: str | None) -> set[str]:
+                     prominent: set[str], located: dict[str, int], home: str | None,
+                     floor: float = FOCUS_MIN) -> set[str]:
     """The few countries the article is about: heavy enough, near the top, not one stray mention.
 
     home is the paper's own country by its locale cues: where its stories happen unless they say
@@ -135,7 +141,7 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
     # what the article is about even when every mention is light (a parliament's day in brief).
     sole = len(countries) == 1 and count[countries[0]] >= SOLE_MIN_COUNT and bool(located.get(countries[0]))
     chosen = [c for c in countries
-              if (weight[c] >= FOCUS_MIN or sole) and weight[c] >= FOCUS_SHARE * top
+              if (weight[c] >= floor or sole) and weight[c] >= FOCUS_SHARE * top
               and (count[c] >= 2 or c in prominent)
               and (sole or c in prominent or c == home or located.get(c, 0) >= FOCUS_MIN_PLACED)]
     chosen.sort(key=lambda c: -weight[c])
