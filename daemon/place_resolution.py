@@ -1,8 +1,9 @@
 """Deciding what each found name means: person or place, river or country, which namesake city.
 
 Evidence is the article itself (its unambiguous places, the countries its other names point to,
-"City, State" qualifiers, the dateline) and the feed's region hints; each resolved name becomes a
-weighted mention (title, dateline, lead and place prepositions weigh more) for regions.tag().
+"City, State" qualifiers, the dateline, how it is written: place_locale), the feed's region hints,
+and how each name is used in its sentence (name_usage). Each resolved name becomes a weighted
+mention (title, dateline, lead and place prepositions weigh more) for regions.tag().
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from daemon.gazetteer import Ambiguity, Gazetteer, NameEntry, name_key, normalize_token
+from daemon.gazetteer import Ambiguity, Gazetteer
+from daemon.name_index import NameEntry, name_key, normalize_token
 from daemon.place_locale import leading_locale
+from daemon.name_usage import (after_first_name, is_affiliation, is_celestial, is_feature, is_locative,
+                               is_person)
 from daemon.place_matching import Match, Text, word
 
 BIG_CITY = 300_000           # a city this large may stand alone, without other evidence
@@ -35,8 +39,6 @@ COHERENT_SUPPORT = 1.0       # a weak city is taken when other names point this 
 DOMINANT = 2.0               # other names this strongly for one country outweigh a lone namesake
 NON_CITY_SIZE = 1_000_000    # a country, state or adjective votes like a city of this size
 AFFILIATION_SHARE = 0.25     # a place named only as an institution's home weighs this share toward focus
-AFFILIATION_REACH = 6        # tokens back from "in X" to the institution word ("Flight Center in X")
-CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moon", "NASA", ...
 LOCALE_WEIGHT = 1.5          # per kind of locale cue ("$", "councillors") for a namesake in that country
 LOCALE_CAP = 3
 FOREIGN_MARGIN = 2           # cues this much stronger for the paper's home make a mid-size foreign city doubtful
@@ -76,118 +78,6 @@ class Mention:
     located: bool          # named as where something happens (place preposition, city, dateline)
     incidental: bool = False   # an institution's home or a namesake person: no evidence for focus
     acting: bool = False       # an adjective naming the state or its people ("French troops")
-
-
-def _is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer) -> bool:
-    """A name used as a person's ("Chad Smith", "Michael Jordan", "Mr. Paris", "Jackson said")."""
-    amb = gazetteer.ambiguity
-    surface = text.doc[match.start:match.end]
-    is_city = all(e.kind in ("city", "county") for e in match.entries)
-    is_demonym = all(e.kind == "demonym" for e in match.entries)
-    if surface not in amb.person_names and surface.title() not in amb.person_names and not is_city and not is_demonym:
-        return False
-    one_word = match.first == match.last
-    before, after = match.first - 1, match.last + 1
-    prev_word, next_word = word(text, before), word(text, after)
-    if prev_word in amb.person_titles and before >= 0 and text.ends[before] + 2 >= match.start:
-        return True
-    if text.all_caps:
-        return False
-    if (before >= 0 and text.spaced(before) and text.capitalised(before) and before not in matched
-            and prev_word not in amb.function_words and prev_word not in amb.locatives):
-        return True
-    if one_word and is_city and (_after_initial(text, match.first) or _before_age(text, match)):
-        return True
-    if ((surface in amb.person_names or one_word and is_city) and after < len(text.words)
-            and text.spaced(match.last) and text.capitalised(after) and after not in matched
-            and next_word not in amb.function_words and next_word not in amb.place_followers):
-        return True
-    return next_word in amb.speech_verbs and surface not in amb.governments
-
-
-def _after_initial(text: Text, first: int) -> bool:
-    """A name after a middle initial ("Matthew D. Flores"): a surname."""
-    before = first - 1
-    return (before >= 1 and len(text.words[before]) == 1 and text.words[before].isupper()
-            and text.doc[text.ends[before]:text.starts[first]] == ". " and text.capitalised(before - 1)
-            and text.doc[text.ends[before - 1]:text.starts[before]] == " ")
-
-
-def _before_age(text: Text, match: Match) -> bool:
-    """A name followed by an age ("Joshua, 4,", "Marshall, 25, of Chatham"): a person."""
-    after = match.last + 1
-    return (after < len(text.words) and text.words[after].isdigit() and len(text.words[after]) <= 3
-            and text.doc[match.end:text.starts[after]] == ", "
-            and text.doc[text.ends[after]:text.ends[after] + 1] in (",", ")"))
-
-
-def _after_first_name(text: Text, match: Match, matched: set[int], amb: Ambiguity) -> bool:
-    """A one-word name right after a capitalised non-place word ("Andrew Vaughan"): a surname."""
-    before = match.first - 1
-    return (match.first == match.last and before >= 0 and not text.all_caps and text.spaced(before)
-            and text.capitalised(before) and before not in matched and word(text, before) not in amb.function_words
-            and word(text, before) not in amb.locatives and word(text, before) not in amb.person_titles)
-
-
-def _is_feature(text: Text, match: Match, gazetteer: Gazetteer) -> bool:
-    """A country's name used for a river, lake or basin ("the Niger River", "Lake Chad")."""
-    amb = gazetteer.ambiguity
-    next_word, prev_word = word(text, match.last + 1), word(text, match.first - 1)
-    return ((next_word in amb.feature_words and match.last + 1 < len(text.words) and text.spaced(match.last))
-            or (prev_word in amb.feature_words_before and match.first > 0 and text.spaced(match.first - 1))
-            or (prev_word == "of" and word(text, match.first - 2) in amb.water_words))    # "Gulf of Mexico"
-
-
-def _is_celestial(text: Text, match: Match, amb: Ambiguity) -> bool:
-    """A planet or moon that is also a town ("Jupiter's moon Europa", "NASA's Mars rover")."""
-    if text.doc[match.start:match.end] not in amb.celestial_names:
-        return False
-    near = range(max(match.first - CELESTIAL_REACH, 0), min(match.last + CELESTIAL_REACH + 1, len(text.words)))
-    return any(text.words[i].lower() in amb.celestial_cues for i in near if not match.first <= i <= match.last)
-
-
-def _is_affiliation(text: Text, match: Match, amb: Ambiguity) -> bool:
-    """A place named as an institution's home, not where the story happens.
-
-    "Harvard University", "University of Pennsylvania", "Keck Observatory in Hawaii", "based in Ohio".
-    """
-    after, before = match.last + 1, match.first - 1
-    if word(text, after) in amb.institution_words and text.spaced(match.last):
-        return True
-    if word(text, before) == "of" and word(text, before - 1) in amb.institution_words:
-        return True
-    # "in Greenbelt, Maryland", "University of California, San Francisco": a qualifier takes
-    # the reading of the name it follows
-    if before >= 0 and text.doc[text.ends[before]:text.starts[match.first]] == ", " and text.capitalised(before):
-        first = before
-        while first > 0 and text.capitalised(first - 1) and text.spaced(first - 1) and before - first < 3:
-            first -= 1
-        return _is_affiliation(text, Match(first, before, text.starts[first], text.ends[before], ()), amb)
-    if word(text, before) not in ("in", "at"):
-        return False
-    if word(text, before - 1) in amb.affiliation_verbs:
-        return True
-    for i in range(before - 1, max(before - 1 - AFFILIATION_REACH, -1), -1):
-        if "." in text.doc[text.ends[i]:text.starts[i + 1]] or not text.capitalised(i):
-            return False
-        if text.words[i] in amb.institution_words:
-            return True
-    return False
-
-
-def _is_locative(text: Text, first: int, amb: Ambiguity) -> bool:
-    """Whether a place preposition precedes the name ("in Mali", "in central Mali", "across the")."""
-    i = first - 1
-    if i >= 0 and text.doc[text.ends[i]:text.starts[first]] in ("-", "–", "—") and text.capitalised(i):
-        i -= 1                                  # "across the Niger-Mali border": both are places
-    for _ in range(3):
-        before = word(text, i)
-        if before in amb.locatives:
-            return True
-        if before not in amb.locative_fillers:
-            return False
-        i -= 1
-    return False
 
 
 def _city_prior(population: int) -> float:
@@ -260,14 +150,14 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
             continue
         entries = match.entries
         surface = text.doc[match.start:match.end]
-        if surface in amb.never_cities or _is_celestial(text, match, amb):
+        if surface in amb.never_cities or is_celestial(text, match, amb):
             entries = tuple(e for e in entries if e.kind != "city")
         if word(text, match.last + 1) in amb.street_words and text.spaced(match.last):
             entries = tuple(e for e in entries if e.kind == "region")
-        if entries and _is_feature(text, match, gazetteer):
+        if entries and is_feature(text, match, gazetteer):
             entries = tuple(e for e in entries if e.kind not in ("country", "alias"))
-        if entries and _is_person(text, match, matched, gazetteer):
-            if all(e.kind in ("city", "county") for e in entries) and _after_first_name(text, match, matched, amb):
+        if entries and is_person(text, match, matched, gazetteer):
+            if all(e.kind in ("city", "county") for e in entries) and after_first_name(text, match, matched, amb):
                 persons.add(surface)
             entries = ()
         if entries:
@@ -348,7 +238,7 @@ def _placed(text: Text, match: Match, following: Match | None, gazetteer: Gazett
     """
     if match.first != match.last or any(e.kind != "city" or e.population >= BIG_CITY for e in match.entries):
         return True
-    return (_is_locative(text, match.first, gazetteer.ambiguity) or text.in_dateline(match.start)
+    return (is_locative(text, match.first, gazetteer.ambiguity) or text.in_dateline(match.start)
             or _qualifier(text, match, following) is not None)
 
 
@@ -397,7 +287,7 @@ def _city_supported(text: Text, match: Match, entry: NameEntry, confirmed: bool,
             or unique and entry.population >= UNIQUE_CITY and not _foreign_to_home(entry.country, article)
             or entry.population >= BIG_CITY and surface not in amb.weak_city_names
             or entry.country == article.home and (own in article.repeated or match.first != match.last
-                                                  or _is_locative(text, match.first, amb)))
+                                                  or is_locative(text, match.first, amb)))
 
 
 def _foreign_to_home(country: str | None, article: _Evidence) -> bool:
@@ -433,7 +323,7 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: "_Evide
             and others.get(entry.country, 0.0) < COHERENT_SUPPORT:
         return None
     if (kind in ("country", "alias") and surface in amb.namesake_countries and _outweighed(entry.country, others)
-            and entry.country not in article.support and not _is_locative(text, match.first, gazetteer.ambiguity)):
+            and entry.country not in article.support and not is_locative(text, match.first, gazetteer.ambiguity)):
         return None
     if kind == "city":
         next_word = word(text, match.last + 1)
@@ -442,9 +332,9 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: "_Evide
             kind = "government"
     located = kind in ("city", "subdivision", "county") or text.in_dateline(match.start)
     weight = KIND_WEIGHT[kind]
-    if kind not in ("demonym", "government") and _is_locative(text, match.first, gazetteer.ambiguity):
+    if kind not in ("demonym", "government") and is_locative(text, match.first, gazetteer.ambiguity):
         weight, located = max(weight, LOCATIVE_WEIGHT), True
-    incidental = kind != "demonym" and _is_affiliation(text, match, amb)
+    incidental = kind != "demonym" and is_affiliation(text, match, amb)
     if incidental:
         weight, located = weight * AFFILIATION_SHARE, False
     if match.start < text.title_end or text.in_dateline(match.start):

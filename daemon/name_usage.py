@@ -1,0 +1,126 @@
+"""How a found name is used in its sentence: a person, a river, a planet, an institution's home, a place.
+
+These tests read only the tokens around one match ("Chad Smith", "the Niger River", "Jupiter's moon
+Europa", "Harvard University", "in central Mali"); place_resolution weighs what they say against the
+rest of the article.
+"""
+
+from __future__ import annotations
+
+from daemon.gazetteer import Ambiguity, Gazetteer
+from daemon.place_matching import Match, Text, word
+
+AFFILIATION_REACH = 6        # tokens back from "in X" to the institution word ("Flight Center in X")
+CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moon", "NASA", ...
+
+
+def is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer) -> bool:
+    """A name used as a person's ("Chad Smith", "Michael Jordan", "Mr. Paris", "Jackson said")."""
+    amb = gazetteer.ambiguity
+    surface = text.doc[match.start:match.end]
+    is_city = all(e.kind in ("city", "county") for e in match.entries)
+    is_demonym = all(e.kind == "demonym" for e in match.entries)
+    if surface not in amb.person_names and surface.title() not in amb.person_names and not is_city and not is_demonym:
+        return False
+    one_word = match.first == match.last
+    before, after = match.first - 1, match.last + 1
+    prev_word, next_word = word(text, before), word(text, after)
+    if prev_word in amb.person_titles and before >= 0 and text.ends[before] + 2 >= match.start:
+        return True
+    if text.all_caps:
+        return False
+    if (before >= 0 and text.spaced(before) and text.capitalised(before) and before not in matched
+            and prev_word not in amb.function_words and prev_word not in amb.locatives):
+        return True
+    if one_word and is_city and (after_initial(text, match.first) or before_age(text, match)):
+        return True
+    if ((surface in amb.person_names or one_word and is_city) and after < len(text.words)
+            and text.spaced(match.last) and text.capitalised(after) and after not in matched
+            and next_word not in amb.function_words and next_word not in amb.place_followers):
+        return True
+    return next_word in amb.speech_verbs and surface not in amb.governments
+
+
+def after_initial(text: Text, first: int) -> bool:
+    """A name after a middle initial ("Matthew D. Flores"): a surname."""
+    before = first - 1
+    return (before >= 1 and len(text.words[before]) == 1 and text.words[before].isupper()
+            and text.doc[text.ends[before]:text.starts[first]] == ". " and text.capitalised(before - 1)
+            and text.doc[text.ends[before - 1]:text.starts[before]] == " ")
+
+
+def before_age(text: Text, match: Match) -> bool:
+    """A name followed by an age ("Joshua, 4,", "Marshall, 25, of Chatham"): a person."""
+    after = match.last + 1
+    return (after < len(text.words) and text.words[after].isdigit() and len(text.words[after]) <= 3
+            and text.doc[match.end:text.starts[after]] == ", "
+            and text.doc[text.ends[after]:text.ends[after] + 1] in (",", ")"))
+
+
+def after_first_name(text: Text, match: Match, matched: set[int], amb: Ambiguity) -> bool:
+    """A one-word name right after a capitalised non-place word ("Andrew Vaughan"): a surname."""
+    before = match.first - 1
+    return (match.first == match.last and before >= 0 and not text.all_caps and text.spaced(before)
+            and text.capitalised(before) and before not in matched and word(text, before) not in amb.function_words
+            and word(text, before) not in amb.locatives and word(text, before) not in amb.person_titles)
+
+
+def is_feature(text: Text, match: Match, gazetteer: Gazetteer) -> bool:
+    """A country's name used for a river, lake or basin ("the Niger River", "Lake Chad")."""
+    amb = gazetteer.ambiguity
+    next_word, prev_word = word(text, match.last + 1), word(text, match.first - 1)
+    return ((next_word in amb.feature_words and match.last + 1 < len(text.words) and text.spaced(match.last))
+            or (prev_word in amb.feature_words_before and match.first > 0 and text.spaced(match.first - 1))
+            or (prev_word == "of" and word(text, match.first - 2) in amb.water_words))    # "Gulf of Mexico"
+
+
+def is_celestial(text: Text, match: Match, amb: Ambiguity) -> bool:
+    """A planet or moon that is also a town ("Jupiter's moon Europa", "NASA's Mars rover")."""
+    if text.doc[match.start:match.end] not in amb.celestial_names:
+        return False
+    near = range(max(match.first - CELESTIAL_REACH, 0), min(match.last + CELESTIAL_REACH + 1, len(text.words)))
+    return any(text.words[i].lower() in amb.celestial_cues for i in near if not match.first <= i <= match.last)
+
+
+def is_affiliation(text: Text, match: Match, amb: Ambiguity) -> bool:
+    """A place named as an institution's home, not where the story happens.
+
+    "Harvard University", "University of Pennsylvania", "Keck Observatory in Hawaii", "based in Ohio".
+    """
+    after, before = match.last + 1, match.first - 1
+    if word(text, after) in amb.institution_words and text.spaced(match.last):
+        return True
+    if word(text, before) == "of" and word(text, before - 1) in amb.institution_words:
+        return True
+    # "in Greenbelt, Maryland", "University of California, San Francisco": a qualifier takes
+    # the reading of the name it follows
+    if before >= 0 and text.doc[text.ends[before]:text.starts[match.first]] == ", " and text.capitalised(before):
+        first = before
+        while first > 0 and text.capitalised(first - 1) and text.spaced(first - 1) and before - first < 3:
+            first -= 1
+        return is_affiliation(text, Match(first, before, text.starts[first], text.ends[before], ()), amb)
+    if word(text, before) not in ("in", "at"):
+        return False
+    if word(text, before - 1) in amb.affiliation_verbs:
+        return True
+    for i in range(before - 1, max(before - 1 - AFFILIATION_REACH, -1), -1):
+        if "." in text.doc[text.ends[i]:text.starts[i + 1]] or not text.capitalised(i):
+            return False
+        if text.words[i] in amb.institution_words:
+            return True
+    return False
+
+
+def is_locative(text: Text, first: int, amb: Ambiguity) -> bool:
+    """Whether a place preposition precedes the name ("in Mali", "in central Mali", "across the")."""
+    i = first - 1
+    if i >= 0 and text.doc[text.ends[i]:text.starts[first]] in ("-", "–", "—") and text.capitalised(i):
+        i -= 1                                  # "across the Niger-Mali border": both are places
+    for _ in range(3):
+        before = word(text, i)
+        if before in amb.locatives:
+            return True
+        if before not in amb.locative_fillers:
+            return False
+        i -= 1
+    return False
