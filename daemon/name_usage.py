@@ -70,8 +70,12 @@ def is_feature(text: Text, match: Match, gazetteer: Gazetteer) -> bool:
     amb = gazetteer.ambiguity
     next_word, prev_word = word(text, match.last + 1), word(text, match.first - 1)
     return ((next_word in amb.feature_words and match.last + 1 < len(text.words) and text.spaced(match.last))
-            or (prev_word in amb.feature_words_before and match.first > 0 and text.spaced(match.first - 1))
-            or (prev_word == "of" and word(text, match.first - 2) in amb.water_words))    # "Gulf of Mexico"
+            or (prev_word in amb.feature_words_before and match.first > 0 and text.spaced(match.first - 1)))
+
+
+def is_named_water(text: Text, match: Match, amb: Ambiguity) -> bool:
+    """A sea or gulf named after a country, state or city ("Gulf of Mexico", "Bay of Bengal")."""
+    return word(text, match.first - 1) == "of" and word(text, match.first - 2) in amb.water_words
 
 
 def is_celestial(text: Text, match: Match, amb: Ambiguity) -> bool:
@@ -85,11 +89,14 @@ def is_celestial(text: Text, match: Match, amb: Ambiguity) -> bool:
 def is_affiliation(text: Text, match: Match, amb: Ambiguity) -> bool:
     """A place named as an institution's home, not where the story happens.
 
-    "Harvard University", "University of Pennsylvania", "Keck Observatory in Hawaii", "based in Ohio".
+    "Harvard University", "University of Pennsylvania", "Keck Observatory in Hawaii", "based in Ohio",
+    and markets ("US versions of the car").
     """
     after, before = match.last + 1, match.first - 1
     if word(text, after) in amb.institution_words and text.spaced(match.last):
         return True
+    if word(text, after).lower() in amb.market_words and text.spaced(match.last):
+        return True                          # "US versions", "the UK price": a market
     if word(text, before) == "of" and word(text, before - 1) in amb.institution_words:
         return True
     # "in Greenbelt, Maryland", "University of California, San Francisco": a qualifier takes

@@ -17,7 +17,7 @@ from daemon.gazetteer import Ambiguity, Gazetteer
 from daemon.name_index import NameEntry, name_key, normalize_token
 from daemon.place_locale import leading_locale
 from daemon.name_usage import (after_first_name, is_affiliation, is_celestial, is_feature, is_locative,
-                               is_person)
+                               is_named_water, is_person)
 from daemon.place_matching import Match, Text, word
 
 BIG_CITY = 300_000           # a city this large may stand alone, without other evidence
@@ -154,6 +154,8 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
             entries = tuple(e for e in entries if e.kind != "city")
         if word(text, match.last + 1) in amb.street_words and text.spaced(match.last):
             entries = tuple(e for e in entries if e.kind == "region")
+        if is_named_water(text, match, amb):
+            entries = ()
         if entries and is_feature(text, match, gazetteer):
             entries = tuple(e for e in entries if e.kind not in ("country", "alias"))
         if entries and is_person(text, match, matched, gazetteer):

@@ -48,7 +48,7 @@ def tag(title: str, text: str, gazetteer: Gazetteer, hints: Sequence[str] = ()) 
     if not (title.strip() or text.strip()):
         return ()
     prepared = Text(title, text)
-    votes = locale_votes(prepared.doc)
+    votes = locale_votes(prepared.doc, prepared.words)
     mentions = resolve_mentions(prepared, find_names(prepared, gazetteer), gazetteer, hints, votes)
     home = leading_locale(votes) if max(votes.values(), default=0) >= HOME_VOTES else None
     return _tags(mentions, gazetteer, home, len(prepared.words))

@@ -1,0 +1,78 @@
+"""How a name is used decides whether it is a place: surnames, ages, water bodies, dishes, markets."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.gazetteer import Gazetteer
+from daemon.regions import focus_countries, mentioned_countries, tag
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def countries_in(text: str, gazetteer: Gazetteer, title: str = "") -> set[str]:
+    return mentioned_countries(tag(title, text, gazetteer))
+
+
+@pytest.mark.parametrize("text", [
+    "The victim, Matthew D. Flores, was found on Monday. Police said Flores had no enemies.",
+    "Tina Vehof walked with her youngest son Joshua, 4, to the bus stop.",
+    "A fire gutted the diner that he and his wife Nancy ran for thirty years.",
+    "Investigator Bill Carlow was dispatched at 1 p.m. The case was turned over to Carlow on Friday.",
+])
+def test_a_town_name_used_as_a_persons_name_tags_nothing(gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) == set()
+
+
+def test_a_byline_name_is_not_a_country(gazetteer: Gazetteer) -> None:
+    assert countries_in("BY CHAD KLIMACK Staff Reporter\n\nThe zoning board met on Tuesday.", gazetteer) == set()
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("The river runs from near Tyler to the Gulf of Mexico near Beaumont.", "MX"),
+    ("Low pressure over the Gulf of Alaska brought rain to the coast.", "US"),
+])
+def test_a_water_body_named_after_a_place_is_not_that_place(gazetteer: Gazetteer, text: str, absent: str) -> None:
+    assert absent not in countries_in(text, gazetteer)
+
+
+def test_a_dish_named_after_a_city_is_not_the_city(gazetteer: Gazetteer) -> None:
+    text = "Add 1 Tbsp. green onions and 1 Fresno chile, then simmer for ten minutes."
+    assert countries_in(text, gazetteer) == set()
+
+
+def test_a_country_named_as_a_market_is_no_focus(gazetteer: Gazetteer) -> None:
+    text = ("The new electric coupe goes on sale next spring. US versions of the car get a smaller "
+            "battery, and the US price has not been announced. US buyers will also get different "
+            "mirrors. The interior has massage seats and a large touchscreen, and the range is "
+            "longer than the older model thanks to a new motor and better aerodynamics.")
+    tags = tag("New electric coupe revealed", text, gazetteer)
+    assert "US" in mentioned_countries(tags)
+    assert focus_countries(tags) == set()
+
+
+def test_a_countrys_name_is_the_country_not_a_small_namesake_town(gazetteer: Gazetteer) -> None:
+    text = ("Rep. Smith visited the U.S.-Mexico border near McAllen, Texas, and said the United States "
+            "needs more agents. Drug seizures on the border with Mexico rose, the agency said.")
+    assert "MX" in countries_in(text, gazetteer)
+
+
+def test_a_province_outranks_a_namesake_city(gazetteer: Gazetteer) -> None:
+    text = "Ontario's education minister said on Friday that school boards should share empty space."
+    assert countries_in(text, gazetteer) == {"CA"}
+
+
+def test_saint_and_mount_are_found_in_their_short_forms(gazetteer: Gazetteer) -> None:
+    assert countries_in("ST. PAUL, Minn. -- A South St. Paul man was charged on Monday.", gazetteer) == {"US"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Five people appeared in court in Tipperary after the parade.", {"IE"}),
+    ("The crash closed the road near Ennis, County Clare, for six hours.", {"IE"}),
+    ("Lancashire County Council will fund two new bus routes.", {"GB"}),
+])
+def test_english_and_irish_counties_name_their_country(gazetteer: Gazetteer, text: str, expected: set[str]) -> None:
+    assert countries_in(text, gazetteer) == expected
