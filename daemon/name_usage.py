@@ -97,6 +97,8 @@ def is_affiliation(text: Text, match: Match, amb: Ambiguity) -> bool:
         return True
     if word(text, after).lower() in amb.market_words and text.spaced(match.last):
         return True                          # "US versions", "the UK price": a market
+    if text.doc[match.end:match.end + 6].lower() == "-based":
+        return True                          # "a London-based designer"
     if word(text, before) == "of" and word(text, before - 1) in amb.institution_words:
         return True
     # "in Greenbelt, Maryland", "University of California, San Francisco": a qualifier takes
