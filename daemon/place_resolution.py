@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 
 from daemon.gazetteer import Ambiguity, Gazetteer
 from daemon.name_index import NameEntry, name_key, normalize_token
-from daemon.place_locale import leading_locale
 from daemon.name_usage import (after_first_name, is_affiliation, is_celestial, is_feature, is_locative,
                                is_named_water, is_person)
+from daemon.place_locale import leading_locale
 from daemon.place_matching import Match, Text, word
 
 BIG_CITY = 300_000           # a city this large may stand alone, without other evidence
@@ -99,7 +99,7 @@ def _qualifier(text: Text, match: Match, following: Match | None) -> Match | Non
     return following if gap.strip() == "," else None
 
 
-def _ranked(candidates: Sequence[NameEntry], article: "_Evidence", qualifier: Match | None,
+def _ranked(candidates: Sequence[NameEntry], article: _Evidence, qualifier: Match | None,
             others: dict[str, float], namesake: bool = False) -> list[tuple[NameEntry, bool]]:
     """The meanings of an ambiguous name, most likely first, each with whether a qualifier confirmed it."""
     # "London" in an article that also says "British" is London, whatever else the article names
@@ -139,10 +139,8 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
     amb = gazetteer.ambiguity
     # A weak city name next to a name does not make that name a place ("Paris Hilton").
     # Nor does a small town's name ("Chad Walker": Walker, Michigan).
-    matched = {i for m in matches for i in range(m.first, m.last + 1)
-               if not (text.doc[m.start:m.end] in amb.never_cities and text.doc[m.start:m.end] in amb.person_names)
-               and not all(e.kind == "city" and (e.population < SMALL_TOWN or text.doc[m.start:m.end] in amb.weak_city_names)
-                          for e in m.entries)}
+    matched = {i for m in matches if _makes_neighbours_places(text.doc[m.start:m.end], m.entries, amb)
+               for i in range(m.first, m.last + 1)}
     kept: list[Match] = []
     persons: set[str] = set()
     for match in matches:
@@ -232,6 +230,18 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
     return mentions
 
 
+def _makes_neighbours_places(surface: str, entries: Sequence[NameEntry], amb: Ambiguity) -> bool:
+    """Whether a name next to a capitalised word makes that word part of a place name.
+
+    Not a first name ("George Bush"), a weak city name ("Paris Hilton") or a small town ("Chad
+    Walker": Walker, Michigan).
+    """
+    if surface in amb.never_cities and surface in amb.person_names:
+        return False
+    return not all(e.kind == "city" and (e.population < SMALL_TOWN or surface in amb.weak_city_names)
+                   for e in entries)
+
+
 def _placed(text: Text, match: Match, following: Match | None, gazetteer: Gazetteer) -> bool:
     """Whether a name reads as a place by itself: not a lone capitalised word that is also a small town.
 
@@ -275,7 +285,7 @@ def _hinted_countries(hints: Iterable[str], gazetteer: Gazetteer) -> set[str]:
     return countries
 
 
-def _city_supported(text: Text, match: Match, entry: NameEntry, confirmed: bool, article: "_Evidence",
+def _city_supported(text: Text, match: Match, entry: NameEntry, confirmed: bool, article: _Evidence,
                     others: dict[str, float], amb: Ambiguity) -> bool:
     """Whether the article carries this city: its country's evidence, a qualifier, a dateline, or its size."""
     surface = text.doc[match.start:match.end]
@@ -299,7 +309,7 @@ def _foreign_to_home(country: str | None, article: _Evidence) -> bool:
             and article.locale.get(home, 0) - article.locale.get(country or "", 0) >= FOREIGN_MARGIN)
 
 
-def _mention(text: Text, match: Match, qualifier: Match | None, article: "_Evidence", gazetteer: Gazetteer,
+def _mention(text: Text, match: Match, qualifier: Match | None, article: _Evidence, gazetteer: Gazetteer,
              others: dict[str, float]) -> Mention | None:
     """One match -> one weighted mention, or None when the evidence does not carry a weak city."""
     amb = gazetteer.ambiguity

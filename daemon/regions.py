@@ -2,9 +2,10 @@
 
 tag() reads only the clean title and text it is given. Names are found in one pass over the word
 tokens (longest name first, by hash lookup of token n-grams in the gazetteer's index), then
-disambiguated with the article's other places and the feed's hints as evidence, then weighed by
-position (title, dateline, lead), place prepositions and frequency to mark the focus.
-Finding lives in place_matching, meaning in place_resolution; this module sums and rolls up.
+disambiguated with the article's other places, how it is written (place_locale) and the feed's
+hints as evidence, then weighed by position (title, dateline, lead), place prepositions, frequency
+and the article's length to mark the focus. Finding lives in place_matching, meaning in
+place_resolution and name_usage; this module sums and rolls up.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ FOCUS_DENSITY = 0.115        # ... and this much per square root of the article'
 MAX_FOCUS = 4
 HOME_VOTES = 2               # locale cues this strong make a country the paper's home ...
 HOME_WEIGHT = 1.5            # ... whose mentions then weigh this much more toward focus
-HEADLINE_SHARE = 1.2         # a country not in the title or dateline must weigh this share of the one that is
 DEMONYM_ONLY_MIN = 2         # a country only ever named by its adjective needs this many of them
 DEMONYM_CAP = 1.0            # adjectives ("French troops") add at most this much to a country
 ACTOR_ONLY_SHARE = 0.6       # a country never named as a place counts this share toward focus
