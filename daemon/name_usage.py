@@ -38,7 +38,8 @@ def is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer)
             and text.spaced(match.last) and text.capitalised(after) and after not in matched
             and next_word not in amb.function_words and next_word not in amb.place_followers):
         return True
-    return next_word in amb.speech_verbs and surface not in amb.governments
+    return (next_word in amb.speech_verbs and surface not in amb.governments
+            and not is_locative(text, match.first, amb))          # "officials in Chad said"
 
 
 def after_initial(text: Text, first: int) -> bool:

@@ -36,6 +36,7 @@ DEMONYM_ONLY_MIN = 2         # a country only ever named by its adjective needs 
 DEMONYM_CAP = 1.0            # adjectives ("French troops") add at most this much to a country
 ACTOR_ONLY_SHARE = 0.6       # a country never named as a place counts this share toward focus
 FOCUS_MIN_PLACED = 2         # outside the title and dateline, a focus is named as a place this often
+HEADLINE_KINDS = ("custom", "subregion")   # regions whose title mention carries to their members
 SOLE_MIN_COUNT = 3           # mentions that make the only country named a focus below FOCUS_MIN
 
 
@@ -90,7 +91,8 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
                  and (r in named or r in prominent or count[r] >= DEMONYM_ONLY_MIN)]
     evident = {c: count[c] - incidental.get(c, 0) for c in countries}
     floor = max(FOCUS_MIN, FOCUS_DENSITY * math.sqrt(words))
-    focus = _focus_countries(countries, evidence, evident, prominent, located, home, floor)
+    headlined = _headlined(countries, prominent, located, gazetteer)
+    focus = _focus_countries(countries, evidence, evident, prominent | headlined, located, home, floor)
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
     rolled: dict[str, float] = defaultdict(float)
     rolled_count: dict[str, int] = defaultdict(int)
@@ -120,6 +122,14 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
 
 def _is_country_code(region_id: str) -> bool:
     return len(region_id) == 2 and region_id.isupper()
+
+
+def _headlined(countries: list[str], prominent: set[str], located: dict[str, int],
+               gazetteer: Gazetteer) -> set[str]:
+    """Countries named as places inside a region the title names ("Fishermen return to Lake Chad
+    islands" ... "officials in Chad"): the headline carries to them, a second mention is not needed."""
+    regions = {r for r in prominent if (region := gazetteer.region(r)) is not None and region.kind in HEADLINE_KINDS}
+    return {c for c in countries if located.get(c) and regions.intersection(gazetteer.containing(c))}
 
 
 def _focus_countries(countries: list[str], score: dict[str, float], count: dict[str, int],

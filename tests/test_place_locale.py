@@ -62,3 +62,16 @@ def test_a_world_city_is_not_taken_by_a_small_namesake_when_its_country_is_named
 def test_one_adjective_names_a_country_only_when_the_state_or_its_people_act(
         gazetteer: Gazetteer, text: str, expected: set[str]) -> None:
     assert mentioned_countries(tag("", text, gazetteer)) == expected
+
+
+def test_a_region_in_the_title_carries_to_the_member_country_named_as_a_place(gazetteer: Gazetteer) -> None:
+    text = ("Hundreds of fishermen have returned to islands on Lake Chad, officials in Chad said, as "
+            "the fish markets reopened.")
+    tags = tag("Fishermen return to Lake Chad islands", text, gazetteer)
+    assert focus_countries(tags) == {"TD"}
+
+
+def test_a_continent_in_the_title_does_not_make_every_country_in_it_a_focus(gazetteer: Gazetteer) -> None:
+    text = ("Ministers met in Kenya on Monday. Delegates from Chad and Ghana also attended, and a "
+            "statement was read in Nairobi, Kenya, later in the day.")
+    assert focus_countries(tag("Africa's trade ministers meet", text, gazetteer)) == {"KE"}
