@@ -55,6 +55,7 @@ class Ambiguity:
     institution_words: frozenset[str]
     affiliation_verbs: frozenset[str]
     market_words: frozenset[str]
+    civic_words: frozenset[str]
     state_nouns: frozenset[str]
 
 

@@ -37,6 +37,8 @@ DEMONYM_CAP = 1.0            # adjectives ("French troops") add at most this muc
 ACTOR_ONLY_SHARE = 0.6       # a country never named as a place counts this share toward focus
 FOCUS_MIN_PLACED = 2         # outside the title and dateline, a focus is named as a place this often
 HEADLINE_KINDS = ("custom", "subregion")   # regions whose title mention carries to their members
+CIVIC_MIN = 3                # distinct words of public life that make an article local news ...
+CIVIC_SOLE_COUNT = 1         # ... where one place mention of the only country named is enough
 SOLE_MIN_COUNT = 3           # mentions that make the only country named a focus below FOCUS_MIN
 
 
@@ -52,11 +54,12 @@ def tag(title: str, text: str, gazetteer: Gazetteer, hints: Sequence[str] = ()) 
     votes = locale_votes(prepared.doc, prepared.words)
     mentions = resolve_mentions(prepared, find_names(prepared, gazetteer), gazetteer, hints, votes)
     home = leading_locale(votes) if max(votes.values(), default=0) >= HOME_VOTES else None
-    return _tags(mentions, gazetteer, home, len(prepared.words))
+    civic = len(gazetteer.ambiguity.civic_words.intersection(map(str.lower, prepared.words))) >= CIVIC_MIN
+    return _tags(mentions, gazetteer, home, len(prepared.words), civic)
 
 
 def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None,
-          words: int = 0) -> tuple[RegionTag, ...]:
+          words: int = 0, civic: bool = False) -> tuple[RegionTag, ...]:
     """Sum mentions per region, pick the focus countries, and roll countries up to their regions."""
     score: dict[str, float] = defaultdict(float)
     count: dict[str, int] = defaultdict(int)
@@ -92,7 +95,8 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
     evident = {c: count[c] - incidental.get(c, 0) for c in countries}
     floor = max(FOCUS_MIN, FOCUS_DENSITY * math.sqrt(words))
     headlined = _headlined(countries, prominent, located, gazetteer)
-    focus = _focus_countries(countries, evidence, evident, prominent | headlined, located, home, floor)
+    focus = _focus_countries(countries, evidence, evident, prominent | headlined, located, home, floor,
+                             CIVIC_SOLE_COUNT if civic else SOLE_MIN_COUNT)
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
     rolled: dict[str, float] = defaultdict(float)
     rolled_count: dict[str, int] = defaultdict(int)
@@ -134,7 +138,7 @@ def _headlined(countries: list[str], prominent: set[str], located: dict[str, int
 
 def _focus_countries(countries: list[str], score: dict[str, float], count: dict[str, int],
                      prominent: set[str], located: dict[str, int], home: str | None,
-                     floor: float = FOCUS_MIN) -> set[str]:
+                     floor: float = FOCUS_MIN, sole_count: int = SOLE_MIN_COUNT) -> set[str]:
     """The few countries the article is about: heavy enough, near the top, not one stray mention.
 
     home is the paper's own country by its locale cues: where its stories happen unless they say
@@ -149,7 +153,7 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
         weight[home] *= HOME_WEIGHT
     # A country the article names several times, once as a place, and no other country beside it is
     # what the article is about even when every mention is light (a parliament's day in brief).
-    sole = len(countries) == 1 and count[countries[0]] >= SOLE_MIN_COUNT and bool(located.get(countries[0]))
+    sole = len(countries) == 1 and count[countries[0]] >= sole_count and bool(located.get(countries[0]))
     chosen = [c for c in countries
               if (weight[c] >= floor or sole) and weight[c] >= FOCUS_SHARE * top
               and (count[c] >= 2 or c in prominent)

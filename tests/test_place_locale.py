@@ -75,3 +75,16 @@ def test_a_continent_in_the_title_does_not_make_every_country_in_it_a_focus(gaze
     text = ("Ministers met in Kenya on Monday. Delegates from Chad and Ghana also attended, and a "
             "statement was read in Nairobi, Kenya, later in the day.")
     assert focus_countries(tag("Africa's trade ministers meet", text, gazetteer)) == {"KE"}
+
+
+def test_a_short_local_story_is_about_the_only_country_it_places(gazetteer: Gazetteer) -> None:
+    text = ("Police arrested a man on Tuesday after a fire at a house in Toledo, Ohio. Firefighters "
+            "said no residents were injured, and the suspect will appear in court on Friday.")
+    assert focus_countries(tag("Man arrested after house fire", text, gazetteer)) == {"US"}
+
+
+def test_a_product_story_naming_one_city_once_has_no_focus(gazetteer: Gazetteer) -> None:
+    text = ("The new phone has a larger screen, a faster chip and a camera that works better at night. "
+            "It was shown at an event in San Francisco and goes on sale next month for the same price "
+            "as last year's model, with more storage and a battery that lasts a full day.")
+    assert focus_countries(tag("New phone revealed", text, gazetteer)) == set()

@@ -30,6 +30,7 @@ LGL = CORPUS / "geo" / "lgl.xml"
 EXTRACTION = CORPUS / "extraction" / "ground-truth.json"
 LABELS = Path(__file__).parent / "data" / "focus_labels.json"            # used while tuning the rules
 HOLDOUT = Path(__file__).parent / "data" / "focus_labels_holdout.json"   # labelled later, blind to the tagger
+LGL_FOCUS = Path(__file__).parent / "data" / "focus_labels_lgl.json"     # LGL articles, labelled blind
 
 pytestmark = pytest.mark.benchmark
 
@@ -144,6 +145,24 @@ def test_focus_countries_on_our_labels_beat_the_target_and_the_baseline(gazettee
     assert len(tuning) + len(holdout) >= 40
     assert ours_scores.f1 >= 0.90
     assert ours_scores.f1 > naive_scores.f1 + 0.1
+
+
+@pytest.mark.skipif(not LGL.exists() or not LGL_FOCUS.exists(), reason="shared corpus (geo/lgl.xml) absent")
+def test_focus_countries_on_local_news_are_printed(gazetteer: Gazetteer) -> None:
+    """A second distribution, labelled after the rules were written: local and foreign outlets."""
+    labels = json.loads(LGL_FOCUS.read_text(encoding="utf-8"))
+    articles = [a for a in _lgl_articles() if a[0] in labels]
+    domains = _lgl_domains()
+    gold = {docid: set(labels[docid]["countries"]) for docid, _, _, _ in articles}
+    ours = {docid: focus_countries(tag(title, text, gazetteer)) for docid, title, text, _ in articles}
+    hinted = {docid: focus_countries(tag(title, text, gazetteer, (_outlet_country(domains[docid]),)))
+              for docid, title, text, _ in articles}
+    naive = {docid: naive_countries(title, text) for docid, title, text, _ in articles}
+    print(f"\nFocus countries on {len(articles)} LGL articles we labelled")
+    print(_row("newswatch focus", score_pairs(gold, ours)))
+    print(_row("newswatch focus, outlet country as hint", score_pairs(gold, hinted)))
+    print(_row("naive name matching", score_pairs(gold, naive)))
+    assert score_pairs(gold, ours).f1 > score_pairs(gold, naive).f1
 
 
 def _thousand_word_articles() -> list[tuple[str, str]]:
