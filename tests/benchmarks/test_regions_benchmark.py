@@ -43,7 +43,8 @@ def _geonames_country_codes() -> dict[str, str]:
 
 # Outlets whose domain does not say their country; every other .com/.net/.org outlet in LGL is
 # American (its README: "mostly US outlets"), and a country-code domain names its country.
-_OUTLET_COUNTRY = {"jpost.com": "IL", "haaretz.com": "IL", "woodstocksentinelreview.com": "CA"}
+_OUTLET_COUNTRY = {"jpost.com": "IL", "haaretz.com": "IL", "woodstocksentinelreview.com": "CA",
+                   "bclocalnews.com": "CA"}
 
 
 def _outlet_country(domain: str) -> str:
