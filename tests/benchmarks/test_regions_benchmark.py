@@ -1,8 +1,11 @@
 """Region tagging measured: mentioned countries on LGL, focus countries on our labels, speed.
 
 Run: pytest tests/benchmarks/test_regions_benchmark.py -m benchmark -s
-Targets (issue 5): LGL mentioned-countries F1 >= 0.93, focus F1 >= 0.90, well above a naive
-country-name matcher measured in the same run; < 5 ms median per 1,000-word article; load < 1 s.
+Targets (issue 5): LGL mentioned-countries F1 >= 0.93, focus F1 >= 0.90 on all our labelled
+extraction articles, well above a naive country-name matcher measured in the same run; < 5 ms
+median per 1,000-word article; load < 1 s. Focus is printed per label set (data/focus_labels*.json):
+the set used while tuning, a set labelled later blind to the tagger, and LGL articles labelled blind;
+the gap between them is the honest measure of how well the rules generalise.
 """
 
 from __future__ import annotations
