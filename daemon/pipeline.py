@@ -30,7 +30,7 @@ from daemon.feeds import Entry, parse_feed
 from daemon.fetch import Fetcher
 from daemon.gazetteer import Gazetteer
 from daemon.settings import Settings
-from daemon.urls import canonical_url, host_of
+from daemon.urls import canonical_url, host_of, scheme_twin
 from storage.records import Article, Feed, FetchLog, Skip
 from storage.site_lines import SiteLines
 from storage.store import ArticleExtras, KnownArticle, Store
@@ -159,7 +159,7 @@ class Pipeline:
             return self._skip(feed, entry, entry.link, "bad link", str(exc))
         if url in self._links_in_flight:   # another feed lists the same link in this round: wait for it
             await self._links_in_flight[url].wait()
-        known = self.store.known_article(url, feed.id, entry.guid)
+        known = self.store.known_article(url, feed.id, entry.guid, scheme_twin(url))
         if known:
             if revisions.needs_recheck(entry.updated_at, known.last_looked_at, acted_on=known.entry_updated_at,
                                        now=self.clock()):
@@ -179,7 +179,7 @@ class Pipeline:
             return self._skip(feed, entry, url, "no text", source)
         if source == "page":
             url = self._page_url(url, extracted)
-            if self.store.known_article(url, feed.id, entry.guid):
+            if self.store.known_article(url, feed.id, entry.guid, scheme_twin(url)):
                 return "known"
         analysis, text = await self._analysed(feed, entry, url, extracted, fetched_at)
         return self._store(feed, entry, url, extracted, analysis, text, raw, content_type, source, fetched_at)
@@ -194,7 +194,7 @@ class Pipeline:
         analysis, text = await self._analysed(feed, entry, url, extracted, fetched_at)
         # Read the stored state again with no await before the write: another feed listing the same
         # entry may have revised it meanwhile (no second revision, no second alert).
-        known = self.store.known_article(url, feed.id, entry.guid) or known
+        known = self.store.known_article(url, feed.id, entry.guid, scheme_twin(url)) or known
         article, extras, _ = self._prepared(feed, entry, url, extracted, analysis, text, raw, content_type,
                                             source, fetched_at, known=known)
         if article.content_hash == known.content_hash:

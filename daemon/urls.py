@@ -83,10 +83,15 @@ def host_of(url: str) -> str:
     return urlsplit(canonical_url(url)).hostname or ""
 
 
-def identity_key(url: str) -> str:
-    """canonical_url without its scheme, for matching http and https copies of one article."""
-    canonical = canonical_url(url)
-    return canonical[canonical.index("//"):]
+def scheme_twin(url: str) -> str:
+    """The same canonical URL under the other web scheme: a site that serves both serves one article.
+
+    "http://example.org/a" <-> "https://example.org/a"; a URL of another scheme is its own twin.
+    """
+    for one, other in (("https://", "http://"), ("http://", "https://")):
+        if url.startswith(one):
+            return other + url[len(one):]
+    return url
 
 
 def _canonical_host(host: str, rules: UrlRules) -> str:

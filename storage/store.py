@@ -234,13 +234,16 @@ class Store(OutboxMixin, SiteLinesMixin):
 
     # --- articles --------------------------------------------------------------------------
 
-    def known_article(self, url: str, feed_id: int | None = None, guid: str | None = None) -> KnownArticle | None:
-        """The stored article with this canonical URL, or with this GUID in this feed."""
+    def known_article(self, url: str, feed_id: int | None = None, guid: str | None = None,
+                      twin: str | None = None) -> KnownArticle | None:
+        """The stored article with this canonical URL (or its twin: the same URL under the other
+        scheme), or with this GUID in this feed."""
         columns = ("SELECT id, content_hash, revision, duplicate_of, story_id, "
                    "max(fetched_at, coalesce(updated_at, ''), coalesce(checked_at, '')), entry_updated_at "
                    "FROM articles ")
-        row = self.db.execute(columns + "WHERE url = ? UNION ALL " + columns + "WHERE link_url = ? LIMIT 1",
-                              [url, url]).fetchone()
+        urls = [url, twin or url]
+        row = self.db.execute(columns + "WHERE url IN (?, ?) UNION ALL " + columns + "WHERE link_url IN (?, ?) "
+                              "LIMIT 1", urls + urls).fetchone()
         if row is None and guid and feed_id is not None:
             row = self.db.execute(columns + "WHERE feed_id = ? AND guid = ?", [feed_id, guid]).fetchone()
         if row is None or row[0] is None:

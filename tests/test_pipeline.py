@@ -1,4 +1,4 @@
-"""The pipeline in-process: one entry's failure is recorded and the rest of the feed goes on."""
+"""The pipeline in-process: one entry's failure is recorded and the rest goes on; known links are not fetched again."""
 
 import asyncio
 import sqlite3
@@ -79,3 +79,19 @@ def test_a_bug_in_a_feed_poll_backs_the_feed_off_with_the_reason(newsroom, tmp_p
         "SELECT consecutive_errors, last_error, next_poll_at FROM feeds").fetchone()
     assert (errors, last_error) == (1, "internal error: RuntimeError")
     assert next_poll > conn.execute("SELECT max(at) FROM fetches").fetchone()[0]
+
+
+def test_an_https_link_to_an_article_stored_from_http_is_known_without_a_fetch(newsroom, tmp_path):
+    newsroom.add("/niger", page("Niger schools", NIGER_PARAGRAPHS), content_type="text/html")
+    first = newsroom.add("/first.xml", rss("F", [{"title": "a", "link": newsroom.url("/niger"), "guid": "1"}]),
+                         content_type="application/rss+xml")
+    https_link = newsroom.url("/niger").replace("http://", "https://")   # nothing answers https here
+    second = newsroom.add("/second.xml", rss("S", [{"title": "a", "link": https_link, "guid": "9"}]),
+                          content_type="application/rss+xml")
+    db = tmp_path / "n.db"
+    asyncio.run(runtime.run_once(load_settings(write_config(tmp_path / "a.toml", db, [first])), use_processes=False))
+    results = asyncio.run(runtime.run_once(load_settings(write_config(tmp_path / "b.toml", db, [first, second])),
+                                           use_processes=False))
+    by_feed = {r.feed_url: r for r in results}
+    assert by_feed[second].known == 1 and by_feed[second].skipped == 0 and by_feed[second].stored == 0
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0] == 1

@@ -139,3 +139,9 @@ def test_signed_conversion_round_trips():
 def test_naive_datetimes_are_refused(store):
     with pytest.raises(ValueError, match="naive"):
         store.save_article(article(fetched_at=datetime(2026, 1, 1)))
+
+
+def test_the_same_url_under_the_other_scheme_is_a_known_article(store):
+    store.save_article(article(guid="g-1"))
+    assert store.known_article("http://example.org/a", twin="https://example.org/a") is not None
+    assert store.known_article("http://example.org/a") is None

@@ -1,11 +1,11 @@
-"""canonical_url: one spelling per article; host_of and identity_key built on it."""
+"""canonical_url: one spelling per article; host_of and scheme_twin built on it."""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from daemon.urls import canonical_url, host_of, identity_key, url_rules
+from daemon.urls import canonical_url, host_of, scheme_twin, url_rules
 
 
 @pytest.mark.parametrize(("url", "expected"), [
@@ -81,8 +81,10 @@ def test_host_of_keeps_an_ip_address() -> None:
     assert host_of("http://127.0.0.1:9000/feed") == "127.0.0.1"
 
 
-def test_identity_key_matches_http_and_https_copies() -> None:
-    assert identity_key("http://www.example.com/a/") == identity_key("https://example.com/a")
+def test_the_scheme_twin_of_a_canonical_url_swaps_http_and_https() -> None:
+    assert scheme_twin(canonical_url("http://www.example.com/a/")) == canonical_url("https://example.com/a")
+    assert scheme_twin("https://example.com/a?b=1") == "http://example.com/a?b=1"
+    assert scheme_twin("ftp://example.com/a") == "ftp://example.com/a"
 
 
 def test_tracking_rules_come_from_the_data_file() -> None:
