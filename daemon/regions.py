@@ -156,7 +156,7 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
     sole = len(countries) == 1 and count[countries[0]] >= sole_count and bool(located.get(countries[0]))
     chosen = [c for c in countries
               if (weight[c] >= floor or sole) and weight[c] >= FOCUS_SHARE * top
-              and (count[c] >= 2 or c in prominent)
+              and (count[c] >= 2 or c in prominent or sole)
               and (sole or c in prominent or c == home or located.get(c, 0) >= FOCUS_MIN_PLACED)]
     chosen.sort(key=lambda c: -weight[c])
     return set(chosen[:MAX_FOCUS])
