@@ -105,6 +105,19 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None,
     return min(max(seconds, 0.0), cap)
 
 
+def _refuse_private_peer(url: str, response: httpx.Response) -> None:
+    """Refuse a response whose connection landed on a non-public address, before its body is read.
+
+    The guard checks what a host resolves to before the request, but the connection resolves again:
+    a name that answers a public address first and a private one next (DNS rebinding) would slip
+    through. The connected peer is what counts; there is no proxy in between (trust_env=False).
+    """
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if peer and is_blocked_address(str(peer[0])):
+        raise FetchError(url, f"blocked private address {peer[0]}")
+
+
 class _HostSlot:
     __slots__ = ("semaphore", "users")
 
@@ -183,6 +196,8 @@ class Fetcher:
             except (httpx.InvalidURL, UnicodeError):  # httpx pre-builds the next request from Location
                 raise FetchError(url, "bad redirect") from None
             try:
+                if not self._settings.allow_private_networks:
+                    _refuse_private_peer(url, response)
                 status = response.status_code
                 if status in REDIRECT_STATUSES:
                     location = response.headers.get("location", "").strip()

@@ -315,6 +315,16 @@ def test_guard_blocks_the_loopback_newsroom_before_any_request(newsroom: Newsroo
     assert (fetch_error(url, GUARDED).reason, newsroom.count("/feed.xml")) == ("blocked private address 127.0.0.1", 0)
 
 
+def test_guard_refuses_a_connection_that_lands_on_a_private_address(newsroom: Newsroom) -> None:
+    """DNS rebinding: the guard's lookup answers a public address, the connection reaches loopback."""
+    url = newsroom.add("/feed.xml", b"<rss/>").replace("127.0.0.1", "localhost")
+
+    async def rebinding(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+    assert fetch_error(url, GUARDED, resolver=rebinding).reason in (
+        "blocked private address 127.0.0.1", "blocked private address ::1")
+
+
 def test_guard_blocks_names_that_resolve_to_private_addresses() -> None:
     async def resolver(host: str, port: int) -> list[str]:
         return ["93.184.216.34", "192.168.1.20"]
