@@ -149,8 +149,11 @@ def test_alerts_are_signed_delivered_once_and_not_again_after_a_restart(newsroom
         assert newswatch("-c", str(config), "run", "--once", env=env).returncode == 0
         second = receiver.accepted()
     titles = sorted(r.body["article"]["title"] for r in first)
-    # Mali (Sahel) and Niger (Sahel) alert; the copy of the Mali story and Kenya do not.
-    assert titles == ["Convoy attacked on the road to Djenné", "Niger to reopen schools in Tillabéri"]
+    # Mali (Sahel) and Niger (Sahel) alert; Kenya does not, and of the Mali story and its copy only
+    # the one stored first does (which one depends on which feed's page arrives first).
+    mali = {"Convoy attacked on the road to Djenné", "Food convoy to Djenné hit in attack, drivers missing"}
+    assert len(titles) == 2 and "Niger to reopen schools in Tillabéri" in titles
+    assert len(mali.intersection(titles)) == 1
     assert len({r.delivery_id for r in first}) == 2
     assert all(r.signature_ok for r in first)
     assert len(second) == len(first)
