@@ -149,8 +149,9 @@ def add_translated_names(builder: IndexBuilder, spec: dict, shared: set[str]) ->
 
 
 def add_subdivisions(builder: IndexBuilder, spec: dict, abbreviations: dict) -> None:
-    """Top-level subdivisions of the listed countries; a name that is also a country's stays the
-    country's ("Niger" the state of Nigeria) except for US states ("Georgia"), which context decides."""
+    """Top-level subdivisions of the listed countries, and the second-level kinds listed (English shire
+    counties, Irish counties: kind "county"). A name that is also a country's stays the country's
+    ("Niger" the state of Nigeria) except for US states ("Georgia"), which context decides."""
     skip = {name_key(n) for n in spec["skip"]}
     wanted = set(spec["countries"])
     second_level = spec["second_level"]
