@@ -27,8 +27,8 @@ def is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer)
     prev_word, next_word = word(text, before), word(text, after)
     if prev_word in amb.person_titles and before >= 0 and text.ends[before] + 2 >= match.start:
         return True
-    if text.all_caps:
-        return False
+    if text.all_caps or surface.lower() == surface.upper():
+        return False              # capitals say nothing in all-caps text or in scripts without case
     if (before >= 0 and text.spaced(before) and text.capitalised(before) and before not in matched
             and prev_word not in amb.function_words and prev_word not in amb.locatives):
         return True

@@ -193,6 +193,8 @@ def test_dateline_city_makes_its_country_the_focus(gazetteer: Gazetteer) -> None
     ("La Côte d'Ivoire a fermé sa frontière.", {"CI"}),
     ("Une explosion a frappé Niamey dimanche.", {"NE"}),
     ("هاجم مسلحون قاعدة في مالي", {"ML"}),
+    ("فيضانات في نيامي تشرد الآلاف", {"NE"}),
+    ("وصلت قافلة الوقود إلى باماكو", {"ML"}),
 ])
 def test_french_and_arabic_place_names_are_recognised(gazetteer: Gazetteer, text: str, expected: set) -> None:
     assert countries_in(text, gazetteer) == expected
