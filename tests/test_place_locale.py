@@ -88,3 +88,11 @@ def test_a_product_story_naming_one_city_once_has_no_focus(gazetteer: Gazetteer)
             "It was shown at an event in San Francisco and goes on sale next month for the same price "
             "as last year's model, with more storage and a battery that lasts a full day.")
     assert focus_countries(tag("New phone revealed", text, gazetteer)) == set()
+
+
+@pytest.mark.parametrize("text", ["Les combats continuent au Tchad.", "Los combates siguen en Chad.",
+                                  "Os combates continuam no Chade."])
+def test_french_spanish_and_portuguese_prepositions_place_a_country_like_in(gazetteer: Gazetteer, text: str) -> None:
+    english = {t.region_id: t.score for t in tag("", "Fighting goes on in Chad.", gazetteer)}
+    other = {t.region_id: t.score for t in tag("", text, gazetteer)}
+    assert other["TD"] == english["TD"]
