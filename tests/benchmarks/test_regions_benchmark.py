@@ -34,6 +34,7 @@ EXTRACTION = CORPUS / "extraction" / "ground-truth.json"
 LABELS = Path(__file__).parent / "data" / "focus_labels.json"            # used while tuning the rules
 HOLDOUT = Path(__file__).parent / "data" / "focus_labels_holdout.json"   # labelled later, blind to the tagger
 LGL_FOCUS = Path(__file__).parent / "data" / "focus_labels_lgl.json"     # LGL articles, labelled blind
+SECOND_READER = Path(__file__).parent / "data" / "focus_labels_second_reader.json"   # the same articles again
 
 pytestmark = pytest.mark.benchmark
 
@@ -146,9 +147,20 @@ def test_focus_countries_on_our_labels_beat_the_target_and_the_baseline(gazettee
         ours_scores, naive_scores = _focus_scores(articles, gazetteer)
         print(_row(f"newswatch focus, {name}", ours_scores))
         print(_row(f"naive name matching, {name}", naive_scores))
+    _print_reader_agreement(tuning, holdout)
     assert len(tuning) + len(holdout) >= 40
     assert ours_scores.f1 >= 0.90
     assert ours_scores.f1 > naive_scores.f1 + 0.1
+
+
+def _print_reader_agreement(tuning: list[tuple[str, str, str, set[str]]],
+                            holdout: list[tuple[str, str, str, set[str]]]) -> None:
+    """How far a second reader agrees with the first: the ceiling to read the tagger's scores against."""
+    second = json.loads(SECOND_READER.read_text(encoding="utf-8"))
+    for name, articles in (("tuning set", tuning), ("held-out set", holdout)):
+        shared = [(key, gold) for key, _, _, gold in articles if key in second and "skip" not in second[key]]
+        agreement = score_pairs(dict(shared), {key: set(second[key]["countries"]) for key, _ in shared})
+        print(_row(f"second reader vs first, {name}", agreement))
 
 
 @pytest.mark.skipif(not LGL.exists() or not LGL_FOCUS.exists(), reason="shared corpus (geo/lgl.xml) absent")
