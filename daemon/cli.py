@@ -15,66 +15,9 @@ from pathlib import Path
 import click
 
 from daemon import log as logconf
-from daemon.errors import ConfigError, StoreError
-from daemon.config_file import load_settings
-from daemon.settings import Settings
-
-
-def _load(ctx: click.Context, *, check_regions: bool = True) -> Settings:
-    path = ctx.obj["config"]
-    resolver = None
-    if check_regions:
-        from daemon.gazetteer import Gazetteer
-        gazetteer = Gazetteer.load()
-        custom = _custom_region_names(path)
-        resolver = lambda name: (custom.get(name.lower()) or gazetteer.resolve(name))  # noqa: E731
-    try:
-        settings = load_settings(path, resolve_region=resolver)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem.describe(exc.path)}", err=True)
-        raise SystemExit(2)
-    if ctx.obj.get("db"):
-        settings = _replace(settings, storage_path=ctx.obj["db"])
-    return settings
-
-
-def _store_path(ctx: click.Context) -> str:
-    """The store named by --db, else the config's [storage] path (the config then must be valid)."""
-    return ctx.obj.get("db") or _load(ctx, check_regions=False).storage_path
-
-
-def _open_existing_store(path: str):
-    """The store at path for the read-and-tweak commands: a missing file or an unusable store is
-    one clear error line, never a traceback and never a new empty store."""
-    from storage.store import Store
-    if not Path(path).is_file():
-        click.echo(f"error: no store at {path} (run `newswatch run --once` or `newswatch demo` first)", err=True)
-        raise SystemExit(1)
-    try:
-        return Store.open(path)
-    except StoreError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(1)
-
-
-def _custom_region_names(path: str) -> dict[str, str]:
-    """Custom region names from the config itself, so rules may name them before they are loaded.
-    Anything malformed is left for load_settings to report with its line."""
-    import tomllib
-    from daemon.gazetteer import Gazetteer
-    try:
-        custom = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("regions", {}).get("custom", {})
-        lists = {k: v for k, v in custom.items() if isinstance(v, list) and all(isinstance(c, str) for c in v)}
-        gazetteer = Gazetteer.load(lists)
-    except Exception:  # noqa: BLE001 - reported properly by the validation that follows
-        return {}
-    return {name.lower(): gazetteer.resolve(name) or name for name in lists}
-
-
-def _replace(settings: Settings, **changes) -> Settings:
-    from dataclasses import replace
-    return replace(settings, **changes)
+from daemon.cli_support import load_settings_or_exit, open_existing_store, store_path
+from daemon.cli_tools import evaluate, reprocess, tag_text
+from daemon.errors import StoreError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,7 +55,7 @@ def run(ctx: click.Context, once: bool) -> None:
       newswatch -c /etc/newswatch/newswatch.toml run
     """
     from daemon import runtime
-    settings = _load(ctx)
+    settings = load_settings_or_exit(ctx)
     try:
         if once:
             results = runtime.run(runtime.run_once(settings))
@@ -137,7 +80,7 @@ def check_config(ctx: click.Context) -> None:
     Example:
       newswatch -c config/newswatch.toml check-config
     """
-    settings = _load(ctx)
+    settings = load_settings_or_exit(ctx)
     click.echo(f"{ctx.obj['config']}: ok ({len(settings.feeds)} feeds, {len(settings.alerts)} alert rules, "
                f"store {settings.storage_path})")
 
@@ -152,7 +95,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     Example:
       newswatch -c config/newswatch.toml status --json
     """
-    store = _open_existing_store(_store_path(ctx))
+    store = open_existing_store(store_path(ctx))
     summary = store.summary()
     failing = [f for f in store.feeds() if f.consecutive_errors or f.disabled_reason]
     store.close()
@@ -180,7 +123,7 @@ def feeds() -> None:
 @click.pass_context
 def feeds_list(ctx: click.Context, as_json: bool) -> None:
     """List feeds with their health.  Example: newswatch feeds list --json"""
-    store = _open_existing_store(_store_path(ctx))
+    store = open_existing_store(store_path(ctx))
     rows = store.feeds()
     store.close()
     if as_json:
@@ -210,7 +153,7 @@ def feeds_disable(ctx: click.Context, url: str, reason: str) -> None:
 
 
 def _set_enabled(ctx: click.Context, url: str, enabled: bool, reason: str) -> None:
-    store = _open_existing_store(_store_path(ctx))
+    store = open_existing_store(store_path(ctx))
     found = store.set_feed_enabled(url, enabled, reason)
     store.close()
     if not found:
@@ -239,7 +182,7 @@ def import_opml(ctx: click.Context, opml: str, write: bool) -> None:
     config = Path(ctx.obj["config"])
     existing = set()
     if config.exists():
-        existing = {f.url for f in _load(ctx, check_regions=False).feeds}
+        existing = {f.url for f in load_settings_or_exit(ctx, check_regions=False).feeds}
     new = [f for f in found if f.url not in existing]
     text = toml_feed_blocks(new)
     if write:
@@ -255,7 +198,7 @@ def import_opml(ctx: click.Context, opml: str, write: bool) -> None:
 def export_opml(ctx: click.Context) -> None:
     """Print the configured feeds as OPML.  Example: newswatch export-opml > feeds.opml"""
     from daemon.opml import opml_from_feeds
-    click.echo(opml_from_feeds(_load(ctx, check_regions=False).feeds))
+    click.echo(opml_from_feeds(load_settings_or_exit(ctx, check_regions=False).feeds))
 
 
 @main.command()
@@ -271,7 +214,7 @@ def serve(ctx: click.Context, host: str, port: int, db_path: str | None) -> None
       newswatch -c config/newswatch.toml serve --port 8001
     """
     from daemon.paths import shipped_config_path
-    db = db_path or _store_path(ctx)
+    db = db_path or store_path(ctx)
     if not Path(db).exists():
         click.echo(f"error: no store at {db} yet (run `newswatch run --once` or `newswatch demo` first)", err=True)
         raise SystemExit(1)
@@ -306,87 +249,6 @@ def demo(ctx: click.Context, demo_db: str) -> None:
     raise SystemExit(run_demo(demo_db, echo=click.echo))
 
 
-@main.group("eval")
-def evaluate() -> None:
-    """Measure newswatch's quality against evaluation data."""
-
-
-@evaluate.command("extraction")
-@click.option("--corpus", required=True, type=click.Path(exists=True, file_okay=False),
-              help="A folder with html/<id>.html.gz and ground-truth.json (the ScrapingHub benchmark layout).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@click.option("--repeat", default=1, show_default=True, help="Passes per system; the fastest counts for speed.")
-def eval_extraction(corpus: str, as_json: bool, repeat: int) -> None:
-    """Precision, recall, F1 and pages/s: bare trafilatura next to newswatch's extraction + cleaning.
-
-    \b
-    Example:
-      newswatch eval extraction --corpus ../shared/corpus/extraction
-    """
-    from daemon.evaluation import evaluate_extraction, format_report
-    try:
-        report = evaluate_extraction(corpus, repeat=repeat)
-    except (OSError, ValueError) as exc:
-        click.echo(f"error: {corpus}: {exc}", err=True)
-        raise SystemExit(1)
-    click.echo(json.dumps(report.as_dict(), indent=2) if as_json else format_report(report))
-
-
-@main.command()
-@click.option("--since", metavar="DATE", default=None,
-              help="Only articles fetched on or after this date or time (2026-01-31 or 2026-01-31T08:00, UTC).")
-@click.option("--host", "site", metavar="HOST", default=None, help="Only articles of this host (and its subdomains).")
-@click.pass_context
-def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
-    """Re-run extraction (from kept raw pages), cleaning, learned boilerplate, dedup, stories and
-    tagging on stored articles, updating them in place. Changed texts are recorded as revisions;
-    alerts do not fire again. Articles whose raw page was purged are re-cleaned from their text.
-
-    \b
-    Example:
-      newswatch -c config/newswatch.toml reprocess --since 2026-01-01 --host example.org
-    """
-    from daemon.gazetteer import Gazetteer
-    from daemon.reprocess import reprocess as reprocess_articles
-    if ctx.obj.get("db") and not Path(ctx.obj["config"]).exists():
-        settings = Settings(storage_path=ctx.obj["db"])   # a store alone: shipped rules, no custom regions
-    else:
-        settings = _load(ctx, check_regions=False)
-    start = _utc_moment(since) if since else None
-    if since and start is None:
-        click.echo(f"error: --since {since!r} is not a date such as 2026-01-31 or 2026-01-31T08:00", err=True)
-        raise SystemExit(2)
-    host = _host_name(site) if site else None
-    if site and host is None:
-        click.echo(f"error: --host {site!r} is not a host name such as example.org", err=True)
-        raise SystemExit(2)
-    store = _open_existing_store(settings.storage_path)
-    try:
-        ids = store.article_ids(since=start, host=host)
-        if not ids:
-            click.echo("no stored articles match; nothing to do", err=True)
-            return
-        gazetteer = Gazetteer.load(settings.custom_regions)
-        with click.progressbar(length=len(ids), label=f"reprocessing {len(ids)} articles", file=sys.stderr) as bar:
-            report = reprocess_articles(store, settings, gazetteer, ids, on_progress=bar.update)
-    finally:
-        store.close()
-    click.echo(report.describe(), err=True)
-
-
-def _utc_moment(text: str):
-    """A date or ISO time from the command line, as aware UTC (naive means UTC); None if not one."""
-    from datetime import datetime, timezone
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-
-
-def _host_name(text: str) -> str | None:
-    """A host as the store keys it (lower case, no scheme, port, path or www.); None if not one."""
-    import re
-    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.strip().lower()).split("/")[0].split(":")[0]
-    host = host.removeprefix("www.")
-    return host if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*", host) else None
+main.add_command(evaluate)
+main.add_command(reprocess)
+main.add_command(tag_text)

@@ -32,7 +32,8 @@ def is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer)
     if (before >= 0 and text.spaced(before) and text.capitalised(before) and before not in matched
             and prev_word not in amb.function_words and prev_word not in amb.locatives):
         return True
-    if one_word and is_city and (after_initial(text, match.first) or before_age(text, match)):
+    if one_word and is_city and (after_initial(text, match.first) or before_age(text, match)
+                                 or prev_word in amb.person_names and text.spaced(before)):   # "Chad Walker"
         return True
     if ((surface in amb.person_names or one_word and is_city) and after < len(text.words)
             and text.spaced(match.last) and text.capitalised(after) and after not in matched

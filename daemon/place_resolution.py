@@ -78,6 +78,7 @@ class Mention:
     located: bool          # named as where something happens (place preposition, city, dateline)
     incidental: bool = False   # an institution's home or a namesake person: no evidence for focus
     acting: bool = False       # an adjective naming the state or its people ("French troops")
+    span: tuple[int, int] = (0, 0)   # where the name stands in title + "\n\n" + text
 
 
 def _city_prior(population: int) -> float:
@@ -187,7 +188,9 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
             anchors[next(iter(countries))] += 1.0
     hinted = _hinted_countries(hints, gazetteer) | gazetteer.context_countries(text.doc)
     local_names = {name for name, n in name_counts.items() if n >= LOCAL_REPEATS and name in placed_names}
-    support = set(hinted) | set(unique_names) | {n for c in anchors for n in gazetteer.neighbours.get(c, ())}
+    # a country whose only own town is one lone word ("Walker") is no support for its namesakes
+    placed_unique = {c for c, names in unique_names.items() if names & placed_names or len(names) >= 2}
+    support = set(hinted) | placed_unique | {n for c in anchors for n in gazetteer.neighbours.get(c, ())}
     evidence = dict(anchors)
     for code in hinted:
         evidence.setdefault(code, 0.5)
@@ -356,4 +359,5 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: _Eviden
     target = entry.country if kind == "government" else entry.target
     acting = kind == "demonym" and (word(text, match.last + 1).lower() in amb.state_nouns
                                     or surface.endswith("s") and not surface.endswith("ss"))   # "Palestinians"
-    return Mention(target, entry.country, kind, weight, prominent, located, incidental, acting)
+    return Mention(target, entry.country, kind, weight, prominent, located, incidental, acting,
+                   (match.start, match.end))

@@ -22,7 +22,7 @@ from daemon.place_matching import Text, find_names
 from daemon.place_resolution import Mention, resolve_mentions
 from storage.records import RegionTag
 
-__all__ = ["PairScores", "focus_countries", "mentioned_countries", "score_pairs", "tag"]
+__all__ = ["PairScores", "analyse", "focus_countries", "mentioned_countries", "score_pairs", "tag"]
 
 MAX_CHARS = 200_000          # very long texts: tag the first 200k characters (capped work)
 FOCUS_SHARE = 0.6            # a focus country weighs at least this share of the top country
@@ -47,15 +47,22 @@ def tag(title: str, text: str, gazetteer: Gazetteer, hints: Sequence[str] = ()) 
 
     hints are the feed's region ids: evidence for disambiguation, never tags by themselves.
     """
+    return analyse(title, text, gazetteer, hints)[1]
+
+
+def analyse(title: str, text: str, gazetteer: Gazetteer,
+            hints: Sequence[str] = ()) -> tuple[list[tuple[str, Mention]], tuple[RegionTag, ...]]:
+    """tag()'s tags with the mentions behind them, each with its words in the text (for explaining)."""
     title, text = (title or "")[:1000], (text or "")[:MAX_CHARS]
     if not (title.strip() or text.strip()):
-        return ()
+        return [], ()
     prepared = Text(title, text)
     votes = locale_votes(prepared.doc, prepared.words)
     mentions = resolve_mentions(prepared, find_names(prepared, gazetteer), gazetteer, hints, votes)
     home = leading_locale(votes) if max(votes.values(), default=0) >= HOME_VOTES else None
     civic = len(gazetteer.ambiguity.civic_words.intersection(map(str.lower, prepared.words))) >= CIVIC_MIN
-    return _tags(mentions, gazetteer, home, len(prepared.words), civic)
+    tags = _tags(mentions, gazetteer, home, len(prepared.words), civic)
+    return [(prepared.doc[m.span[0]:m.span[1]], m) for m in mentions], tags
 
 
 def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None,

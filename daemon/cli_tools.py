@@ -1,0 +1,134 @@
+"""The analysis commands: eval (quality against evaluation data), reprocess (stored articles through
+today's rules) and tag (a text's regions and the reasons). Registered on the main group in cli.py."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from daemon.cli_support import load_settings_or_exit, open_existing_store
+from daemon.settings import Settings
+
+
+@click.group("eval")
+def evaluate() -> None:
+    """Measure newswatch's quality against evaluation data."""
+
+
+@evaluate.command("extraction")
+@click.option("--corpus", required=True, type=click.Path(exists=True, file_okay=False),
+              help="A folder with html/<id>.html.gz and ground-truth.json (the ScrapingHub benchmark layout).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--repeat", default=1, show_default=True, help="Passes per system; the fastest counts for speed.")
+def eval_extraction(corpus: str, as_json: bool, repeat: int) -> None:
+    """Precision, recall, F1 and pages/s: bare trafilatura next to newswatch's extraction + cleaning.
+
+    \b
+    Example:
+      newswatch eval extraction --corpus ../shared/corpus/extraction
+    """
+    from daemon.evaluation import evaluate_extraction, format_report
+    try:
+        report = evaluate_extraction(corpus, repeat=repeat)
+    except (OSError, ValueError) as exc:
+        click.echo(f"error: {corpus}: {exc}", err=True)
+        raise SystemExit(1)
+    click.echo(json.dumps(report.as_dict(), indent=2) if as_json else format_report(report))
+
+
+@click.command()
+@click.option("--since", metavar="DATE", default=None,
+              help="Only articles fetched on or after this date or time (2026-01-31 or 2026-01-31T08:00, UTC).")
+@click.option("--host", "site", metavar="HOST", default=None, help="Only articles of this host (and its subdomains).")
+@click.pass_context
+def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
+    """Re-run extraction (from kept raw pages), cleaning, learned boilerplate, dedup, stories and
+    tagging on stored articles, updating them in place. Changed texts are recorded as revisions;
+    alerts do not fire again. Articles whose raw page was purged are re-cleaned from their text.
+
+    \b
+    Example:
+      newswatch -c config/newswatch.toml reprocess --since 2026-01-01 --host example.org
+    """
+    from daemon.gazetteer import Gazetteer
+    from daemon.reprocess import reprocess as reprocess_articles
+    if ctx.obj.get("db") and not Path(ctx.obj["config"]).exists():
+        settings = Settings(storage_path=ctx.obj["db"])   # a store alone: shipped rules, no custom regions
+    else:
+        settings = load_settings_or_exit(ctx, check_regions=False)
+    start = _utc_moment(since) if since else None
+    if since and start is None:
+        click.echo(f"error: --since {since!r} is not a date such as 2026-01-31 or 2026-01-31T08:00", err=True)
+        raise SystemExit(2)
+    host = _host_name(site) if site else None
+    if site and host is None:
+        click.echo(f"error: --host {site!r} is not a host name such as example.org", err=True)
+        raise SystemExit(2)
+    store = open_existing_store(settings.storage_path)
+    try:
+        ids = store.article_ids(since=start, host=host)
+        if not ids:
+            click.echo("no stored articles match; nothing to do", err=True)
+            return
+        gazetteer = Gazetteer.load(settings.custom_regions)
+        with click.progressbar(length=len(ids), label=f"reprocessing {len(ids)} articles", file=sys.stderr) as bar:
+            report = reprocess_articles(store, settings, gazetteer, ids, on_progress=bar.update)
+    finally:
+        store.close()
+    click.echo(report.describe(), err=True)
+
+
+@click.command("tag")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("--title", default="", help="The article's title (weighs most).")
+@click.option("--hint", "hints", multiple=True, metavar="REGION",
+              help="A feed's region hint: ISO code or region name (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def tag_text(ctx: click.Context, source, title: str, hints: tuple[str, ...], as_json: bool) -> None:
+    """Tag a text (a file, or - for stdin) with regions and show why: which words were read as which
+    places, and with what weight. Uses the config's custom regions when the config file exists.
+
+    \b
+    Example:
+      newswatch tag --title "Floods in Niamey" article.txt
+      echo "Gunmen attacked a convoy near Gao." | newswatch tag --hint Sahel -
+    """
+    from daemon.gazetteer import Gazetteer
+    from daemon.tag_report import describe, report
+    custom = load_settings_or_exit(ctx, check_regions=False).custom_regions if Path(ctx.obj["config"]).exists() else {}
+    gazetteer = Gazetteer.load(custom)
+    region_ids = []
+    for hint in hints:
+        region_id = gazetteer.resolve(hint)
+        if region_id is None:
+            click.echo(f"error: --hint {hint!r} is not a known region (an ISO code such as ML, or a region name)",
+                       err=True)
+            raise SystemExit(2)
+        region_ids.append(region_id)
+    text = source.read()
+    if as_json:
+        click.echo(json.dumps(report(title, text, gazetteer, region_ids), ensure_ascii=False, indent=2))
+    else:
+        click.echo(describe(title, text, gazetteer, region_ids))
+
+
+def _utc_moment(text: str):
+    """A date or ISO time from the command line, as aware UTC (naive means UTC); None if not one."""
+    from datetime import datetime, timezone
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def _host_name(text: str) -> str | None:
+    """A host as the store keys it (lower case, no scheme, port, path or www.); None if not one."""
+    import re
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.strip().lower()).split("/")[0].split(":")[0]
+    host = host.removeprefix("www.")
+    return host if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*", host) else None
