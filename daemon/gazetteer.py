@@ -71,6 +71,7 @@ class _Base:
     neighbours: dict[str, frozenset[str]]
     ambiguity: Ambiguity
     context_cues: tuple[tuple[str, tuple[str, ...]], ...]   # country -> phrases only its news uses
+    first_words: frozenset[str]                # first words of the index's names of several words
 
 
 
@@ -144,7 +145,14 @@ def _base() -> _Base:
                   for code, c in cache.get_countries().items()}
     custom_names = {rid: (item["name"], *item.get("aliases", ())) for rid, item in spec["custom"].items()}
     cues = tuple((code, tuple(phrases)) for code, phrases in spec["context_cues"].items())
-    return _Base(builder.frozen(), regions, cities, members, custom_names, neighbours, Ambiguity(**lists), cues)
+    index = builder.frozen()
+    return _Base(index, regions, cities, members, custom_names, neighbours, Ambiguity(**lists), cues,
+                 _first_words(index))
+
+
+def _first_words(index: Mapping[str, object]) -> frozenset[str]:
+    """The first words of names of several words: only at these is a longer name worth looking up."""
+    return frozenset(key[:key.index(" ")] for key in index if " " in key)
 
 
 class Gazetteer:
@@ -163,8 +171,10 @@ class Gazetteer:
             entry = NameEntry(region_id, None, "region")
             if entry not in base.index.get(key, ()):
                 extra[key] = base.index.get(key, ()) + (entry,)
+        self.first_words = base.first_words
         if extra:
             self.index = {**base.index, **extra}
+            self.first_words = base.first_words | _first_words(extra)
         self.ambiguity = base.ambiguity
         self.neighbours = base.neighbours
         self.context_cues = base.context_cues

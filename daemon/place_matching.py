@@ -79,7 +79,7 @@ def _dateline_length(text: str) -> int:
 
 def find_names(text: Text, gazetteer: Gazetteer) -> list[Match]:
     """Every name in one left-to-right pass; at each capitalised token the longest name wins."""
-    index, words, n = gazetteer.index, text.words, len(text.words)
+    index, first_words, words, n = gazetteer.index, gazetteer.first_words, text.words, len(text.words)
     norms: list[str | None] = [None] * n       # normalised lazily: most tokens never start a name
     capitals = [w[0].isupper() or w[0].isalpha() and not w[0].islower() for w in words]
     matches: list[Match] = []
@@ -88,12 +88,15 @@ def find_names(text: Text, gazetteer: Gazetteer) -> list[Match]:
         if not capitals[i]:
             i += 1
             continue
+        if norms[i] is None:
+            norms[i] = normalize_token(words[i])
         run = 1
-        while run < MAX_NAME_TOKENS and i + run < n and text.joined(i + run - 1):
-            run += 1
-        for j in range(i, i + run):
-            if norms[j] is None:
-                norms[j] = normalize_token(words[j])
+        if norms[i] in first_words:               # only then can a longer name start here
+            while run < MAX_NAME_TOKENS and i + run < n and text.joined(i + run - 1):
+                run += 1
+            for j in range(i + 1, i + run):
+                if norms[j] is None:
+                    norms[j] = normalize_token(words[j])
         for size in range(run, 0, -1):
             last = i + size - 1
             entries = index.get(" ".join(norms[i:last + 1]) if size > 1 else norms[i])  # type: ignore[arg-type]
