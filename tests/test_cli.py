@@ -1,7 +1,6 @@
 """The command line: OPML in and out, status, feed enable/disable, eval, and clear errors."""
 
 import json
-from pathlib import Path
 
 from click.testing import CliRunner
 
