@@ -40,6 +40,7 @@ HEADLINE_KINDS = ("custom", "subregion")   # regions whose title mention carries
 CIVIC_MIN = 3                # distinct words of public life that make an article local news ...
 CIVIC_SOLE_COUNT = 1         # ... where one place mention of the only country named is enough
 SOLE_MIN_COUNT = 3           # mentions that make the only country named a focus below FOCUS_MIN
+SOLE_UNPLACED_COUNT = 4      # ... or, when none of them names it as a place, this many
 
 
 def tag(title: str, text: str, gazetteer: Gazetteer, hints: Sequence[str] = ()) -> tuple[RegionTag, ...]:
@@ -160,7 +161,11 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
         weight[home] *= HOME_WEIGHT
     # A country the article names several times, once as a place, and no other country beside it is
     # what the article is about even when every mention is light (a parliament's day in brief).
-    sole = len(countries) == 1 and count[countries[0]] >= sole_count and bool(located.get(countries[0]))
+    # The same holds, with more mentions asked, when it is never placed: a show "of Korea" with
+    # "Korean" dances throughout.
+    only = countries[0]
+    sole = len(countries) == 1 and (count[only] >= sole_count and bool(located.get(only))
+                                    or count[only] >= SOLE_UNPLACED_COUNT)
     chosen = [c for c in countries
               if (weight[c] >= floor or sole) and weight[c] >= FOCUS_SHARE * top
               and (count[c] >= 2 or c in prominent or sole)

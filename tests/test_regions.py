@@ -346,3 +346,14 @@ def test_a_state_abbreviation_before_a_lowercase_word_is_the_state(gazetteer: Ga
 
 def test_a_state_before_highway_is_still_the_state(gazetteer: Gazetteer) -> None:
     assert countries_in("The crash closed Texas Highway 6 for an hour on Monday.", gazetteer) == {"US"}
+
+
+def test_the_only_country_named_often_is_the_focus_even_never_as_a_place(gazetteer: Gazetteer) -> None:
+    text = ("The troupe opened the autumn festival with Korean drum dances and court music. "
+            "Dancers in Korean hanbok followed, and a singer closed with old Korean folk songs. "
+            "Visitors said the evening showed the beauty of Korea.")
+    assert focus_countries(tag("A palace show opens the festival", text, gazetteer)) == {"KR"}
+
+
+def test_weekday_abbreviations_in_opening_hours_are_not_towns(gazetteer: Gazetteer) -> None:
+    assert countries_in("Shows Tue to Sat at 4PM. Closed on Sun & Mon.", gazetteer) == set()
