@@ -16,8 +16,8 @@ import pycountry
 
 from daemon import city_table
 from daemon.city_table import CityRow
-from daemon.name_index import (DATA_DIR, IndexBuilder, NameEntry, add_cities, add_country_names, add_subdivisions,
-                               name_key, read_data_toml)
+from daemon.name_index import (DATA_DIR, IndexBuilder, NameEntry, add_arabic_joined_forms, add_cities,
+                               add_country_names, add_subdivisions, name_key, read_data_toml)
 from storage.records import Region
 
 __all__ = ["DATA_DIR", "Ambiguity", "Gazetteer", "NameEntry", "slug"]
@@ -72,6 +72,7 @@ class _Base:
     ambiguity: Ambiguity
     context_cues: tuple[tuple[str, tuple[str, ...]], ...]   # country -> phrases only its news uses
     first_words: frozenset[str]                # first words of the index's names of several words
+    lowercase_names: frozenset[str]            # words that are names though not capitalised ("malienne")
 
 
 
@@ -131,13 +132,14 @@ def _base() -> _Base:
             regions[region_id] = Region(region_id, item["name"], kind, parent, *_centroid(regions, members[region_id]))
             for name in (item["name"], *item.get("aliases", ())):
                 builder.add(name, NameEntry(region_id, None, "region"))
-    add_country_names(builder, cache)
+    lowercase_names = add_country_names(builder, cache)
     add_subdivisions(builder, spec["subdivisions"], spec["us_state_abbreviations"])
     for name, code in spec["evidence_names"].items():
         builder.add(name, NameEntry(code, code, "subdivision"))
     for name, code in spec["government_names"].items():
         builder.add(name, NameEntry(code, code, "government"))
     cities = add_cities(builder, cache, city_rows, spec["city_aliases"])
+    add_arabic_joined_forms(builder)
     for name in spec["ambiguity"]["not_places"]:
         builder.add(name, NameEntry("", None, "none"))
     lists = {key: frozenset(value) for key, value in spec["ambiguity"].items() if key != "not_places"}
@@ -147,7 +149,7 @@ def _base() -> _Base:
     cues = tuple((code, tuple(phrases)) for code, phrases in spec["context_cues"].items())
     index = builder.frozen()
     return _Base(index, regions, cities, members, custom_names, neighbours, Ambiguity(**lists), cues,
-                 _first_words(index))
+                 _first_words(index), lowercase_names)
 
 
 def _first_words(index: Mapping[str, object]) -> frozenset[str]:
@@ -172,6 +174,7 @@ class Gazetteer:
             if entry not in base.index.get(key, ()):
                 extra[key] = base.index.get(key, ()) + (entry,)
         self.first_words = base.first_words
+        self.lowercase_names = base.lowercase_names
         if extra:
             self.index = {**base.index, **extra}
             self.first_words = base.first_words | _first_words(extra)

