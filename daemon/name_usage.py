@@ -135,3 +135,14 @@ def is_locative(text: Text, first: int, amb: Ambiguity) -> bool:
             return False
         i -= 1
     return False
+
+
+def is_common_word(text: Text, match: Match) -> bool:
+    """A one-word name that opens a sentence or stands in the title while the text also writes it in
+    lowercase: the word, not a town ("Dari" is Indonesian "from", "Deal" the noun in a title)."""
+    if match.first != match.last or text.words[match.first].lower() not in text.lowercase_words:
+        return False
+    if match.start < text.title_end:
+        return True
+    before = text.doc[:match.start].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?:\n"

@@ -6,6 +6,7 @@ the gazetteer's index wins (token n-grams looked up by hash), so "Guinea-Bissau"
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -47,6 +48,11 @@ class Text:
         # all capitals when nine words in ten are (counted with builtins: cheap on long texts)
         worded = len(self.words) - sum(map(str.isdigit, self.words))
         self.all_caps = worded > 0 and sum(map(str.isupper, self.words)) >= ALL_CAPS_SHARE * worded
+
+    @functools.cached_property
+    def lowercase_words(self) -> frozenset[str]:
+        """The words the text writes in lowercase: a capitalised one among them may be that word."""
+        return frozenset(w for w in self.words if w.islower())
 
     def capitalised(self, i: int) -> bool:
         first = self.words[i][0]

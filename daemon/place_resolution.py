@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 
 from daemon.gazetteer import Ambiguity, Gazetteer
 from daemon.name_index import NameEntry, name_key, normalize_token
-from daemon.name_usage import (after_first_name, is_affiliation, is_celestial, is_feature, is_locative,
-                               is_named_water, is_person)
+from daemon.name_usage import (after_first_name, is_affiliation, is_celestial, is_common_word, is_feature,
+                               is_locative, is_named_water, is_person)
 from daemon.place_locale import leading_locale
 from daemon.place_matching import Match, Text, word
 
@@ -151,6 +151,8 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
         surface = text.doc[match.start:match.end]
         if surface in amb.never_cities or is_celestial(text, match, amb):
             entries = tuple(e for e in entries if e.kind != "city")
+        if is_common_word(text, match):
+            entries = tuple(e for e in entries if e.kind not in ("city", "subdivision", "county"))
         if word(text, match.last + 1) in amb.street_words and text.spaced(match.last):
             entries = tuple(e for e in entries if e.kind == "region")
         if is_named_water(text, match, amb):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from daemon.gazetteer import Gazetteer
-from daemon.regions import focus_countries, mentioned_countries, tag
+from daemon.regions import analyse, focus_countries, mentioned_countries, tag
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,14 @@ def test_saint_and_mount_are_found_in_their_short_forms(gazetteer: Gazetteer) ->
 ])
 def test_english_and_irish_counties_name_their_country(gazetteer: Gazetteer, text: str, expected: set[str]) -> None:
     assert countries_in(text, gazetteer) == expected
+
+
+def test_a_word_that_opens_a_sentence_and_is_written_lowercase_elsewhere_is_the_word(gazetteer: Gazetteer) -> None:
+    text = ("Ulama dari India dan Iran hadir. Dari sinilah muncul dua kelompok. "
+            "Sebagian besar datang dari kota yang sama.")
+    assert [words for words, _ in analyse("", text, gazetteer)[0]] == ["India", "Iran"]
+
+
+def test_a_town_that_opens_a_sentence_stays_a_town_when_never_written_lowercase(gazetteer: Gazetteer) -> None:
+    text = "Officials met on Monday. Dari residents said the well had run dry for a week in Dari."
+    assert countries_in(text, gazetteer) == {"IN"}
