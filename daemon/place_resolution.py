@@ -324,8 +324,10 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: _Eviden
     if regions:
         ranked = [(regions[0], False)]
     else:
-        ranked = _ranked(match.entries, article, qualifier, others,
-                         surface in amb.namesake_countries or surface.title() in amb.namesake_countries)
+        # "Lebanon" is a town in Tennessee too, but not in an article that names Syria or Israel
+        namesake = (surface in amb.namesake_countries or surface.title() in amb.namesake_countries) and not any(
+            e.kind in ("country", "alias") and e.country in article.support for e in match.entries)
+        ranked = _ranked(match.entries, article, qualifier, others, namesake)
     entry, confirmed = ranked[0]
     if entry.kind == "city":
         # The likeliest namesake may lack support while another meaning has it (Madrid, Colombia

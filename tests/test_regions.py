@@ -388,3 +388,10 @@ def test_the_only_country_named_often_is_the_focus_even_never_as_a_place(gazette
 
 def test_weekday_abbreviations_in_opening_hours_are_not_towns(gazetteer: Gazetteer) -> None:
     assert countries_in("Shows Tue to Sat at 4PM. Closed on Sun & Mon.", gazetteer) == set()
+
+
+def test_a_country_that_is_also_a_us_town_is_the_country_beside_its_neighbours(gazetteer: Gazetteer) -> None:
+    text = ("Syria's president said peace with Israel was still possible. The militia is based in Lebanon, "
+            "he said, and any deal must deal with Lebanon. The United States has offered to mediate.")
+    tags = tag("Talks on the Golan", text, gazetteer)
+    assert "LB" in mentioned_countries(tags) and not any(t.kind == "city" for t in tags)
