@@ -21,21 +21,14 @@ from datetime import datetime, timezone
 from types import MappingProxyType
 from urllib.parse import urljoin, urlsplit
 
+import brotli
 import httpx
 
 from daemon.errors import FetchError
 from daemon.settings import HttpSettings
 from daemon.urls import host_of
 
-try:  # brotli is optional: advertise "br" only when we can decode it
-    import brotli as _brotli
-except ImportError:  # pragma: no cover - depends on the environment
-    try:
-        import brotlicffi as _brotli  # type: ignore[no-redef]
-    except ImportError:
-        _brotli = None
-
-ACCEPT_ENCODING = "gzip, deflate, br" if _brotli else "gzip, deflate"
+ACCEPT_ENCODING = "gzip, deflate, br"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 SCHEMES = frozenset({"http", "https"})
 
@@ -344,7 +337,7 @@ class _Overflow(Exception):
     """A decoder produced more than the size budget allows."""
 
 
-_DECODE_ERRORS: tuple[type[Exception], ...] = (zlib.error,) + ((_brotli.error,) if _brotli else ())
+_DECODE_ERRORS: tuple[type[Exception], ...] = (zlib.error, brotli.error)
 
 
 class _Passthrough:
@@ -379,11 +372,18 @@ class _ZlibDecoder:
 
 
 class _BrotliDecoder:
+    """brotli with the same cap: its ratio is far above gzip's, so one small chunk can be a bomb."""
+
     def __init__(self) -> None:
-        self._inflater = _brotli.Decompressor()
+        self._inflater = brotli.Decompressor()
 
     def decode(self, data: bytes, limit: int) -> bytes:
-        return self._inflater.process(data) if data else b""
+        if not data:
+            return b""
+        out = self._inflater.process(data, output_buffer_limit=max(1, limit))
+        if not self._inflater.can_accept_more_data():     # output is still waiting beyond the cap
+            raise _Overflow()
+        return out
 
     def flush(self) -> bytes:
         return b""
@@ -394,6 +394,6 @@ def _decoder_for(url: str, name: str) -> _Passthrough | _ZlibDecoder | _BrotliDe
         return _ZlibDecoder(gzip=True)
     if name == "deflate":
         return _ZlibDecoder(gzip=False)
-    if name == "br" and _brotli is not None:
+    if name == "br":
         return _BrotliDecoder()
     raise FetchError(url, f"unsupported encoding {name}")

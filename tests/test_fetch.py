@@ -6,12 +6,14 @@ import asyncio
 import gzip
 import socket
 import time
+import tracemalloc
 import zlib
 from dataclasses import replace
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import brotli
 import httpx
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -134,6 +136,28 @@ def test_gzip_bomb_stops_at_the_size_cap() -> None:
 
 def test_corrupt_gzip_is_a_decode_error() -> None:
     transport = mock(lambda r: streamed(200, b"not gzip at all", {"content-encoding": "gzip"}))
+    assert fetch_error("http://feeds.example/x", transport=transport).reason == "decode error"
+
+
+def test_brotli_body_from_the_newsroom_is_decompressed(newsroom: Newsroom) -> None:
+    url = newsroom.add("/feed.xml", brotli.compress(b"<rss>squeezed</rss>"), headers={"Content-Encoding": "br"})
+    assert fetch(url).body == b"<rss>squeezed</rss>"
+
+
+def test_brotli_bomb_stops_at_the_size_cap_without_inflating_it_whole() -> None:
+    bomb = brotli.compress(b"\0" * (256 * 1024 * 1024), quality=1)     # about 20 KB on the wire
+    transport = mock(lambda r: streamed(200, bomb, {"content-encoding": "br"}))
+    tracemalloc.start()
+    try:
+        reason = fetch_error("http://feeds.example/x", transport=transport).reason
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (reason, peak < 64 * 1024 * 1024) == ("too large", True)
+
+
+def test_corrupt_brotli_is_a_decode_error() -> None:
+    transport = mock(lambda r: streamed(200, b"not brotli at all", {"content-encoding": "br"}))
     assert fetch_error("http://feeds.example/x", transport=transport).reason == "decode error"
 
 
