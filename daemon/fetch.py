@@ -25,6 +25,7 @@ import brotli
 import httpx
 
 from daemon.errors import FetchError
+from daemon.peer_guard import BLOCKED, PeerBlocked, guarded_transport
 from daemon.settings import HttpSettings
 from daemon.urls import host_of
 
@@ -98,19 +99,6 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None,
     return min(max(seconds, 0.0), cap)
 
 
-def _refuse_private_peer(url: str, response: httpx.Response) -> None:
-    """Refuse a response whose connection landed on a non-public address, before its body is read.
-
-    The guard checks what a host resolves to before the request, but the connection resolves again:
-    a name that answers a public address first and a private one next (DNS rebinding) would slip
-    through. The connected peer is what counts; there is no proxy in between (trust_env=False).
-    """
-    stream = response.extensions.get("network_stream")
-    peer = stream.get_extra_info("server_addr") if stream is not None else None
-    if peer and is_blocked_address(str(peer[0])):
-        raise FetchError(url, f"blocked private address {peer[0]}")
-
-
 class _HostSlot:
     __slots__ = ("semaphore", "users")
 
@@ -128,11 +116,14 @@ class Fetcher:
         self._resolve = resolver or system_resolver
         self._global = asyncio.Semaphore(max(1, settings.global_concurrency))
         self._hosts: dict[str, _HostSlot] = {}
+        limits = httpx.Limits(max_connections=max(1, settings.global_concurrency))
+        if transport is None and not settings.allow_private_networks:
+            transport = guarded_transport(limits, is_blocked_address)
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout,
                                   write=settings.read_timeout, pool=settings.total_timeout),
-            limits=httpx.Limits(max_connections=max(1, settings.global_concurrency)),
+            limits=limits,
             headers={"user-agent": settings.user_agent, "accept-encoding": ACCEPT_ENCODING},
             follow_redirects=False,
             trust_env=False,
@@ -189,8 +180,6 @@ class Fetcher:
             except (httpx.InvalidURL, UnicodeError):  # httpx pre-builds the next request from Location
                 raise FetchError(url, "bad redirect") from None
             try:
-                if not self._settings.allow_private_networks:
-                    _refuse_private_peer(url, response)
                 status = response.status_code
                 if status in REDIRECT_STATUSES:
                     location = response.headers.get("location", "").strip()
@@ -304,6 +293,9 @@ def _transport_reason(exc: httpx.HTTPError, disconnected: str) -> str:
             type(exc), "pool timeout")
     if isinstance(exc, httpx.ConnectError):
         causes = _causes(exc)
+        blocked = next((c for c in causes if isinstance(c, PeerBlocked)), None)
+        if blocked is not None:
+            return f"{BLOCKED} {blocked.address}"
         if any(isinstance(c, socket.gaierror) for c in causes):
             return "dns"
         if any(isinstance(c, ConnectionRefusedError) for c in causes):

@@ -349,6 +349,16 @@ def test_guard_refuses_a_connection_that_lands_on_a_private_address(newsroom: Ne
         "blocked private address 127.0.0.1", "blocked private address ::1")
 
 
+def test_a_rebinding_request_is_never_sent_to_the_private_address(newsroom: Newsroom) -> None:
+    """The connection is dropped once it lands, before the request goes out on it."""
+    url = newsroom.add("/feed.xml", b"<rss/>").replace("127.0.0.1", "localhost")
+
+    async def rebinding(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+    fetch_error(url, GUARDED, resolver=rebinding)
+    assert newsroom.count("/feed.xml") == 0
+
+
 def test_guard_blocks_names_that_resolve_to_private_addresses() -> None:
     async def resolver(host: str, port: int) -> list[str]:
         return ["93.184.216.34", "192.168.1.20"]
