@@ -1,0 +1,77 @@
+"""Place names in the languages of the news we read: French and Arabic forms, translated names."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.gazetteer import Gazetteer
+from daemon.regions import analyse, mentioned_countries, tag
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def countries_in(text: str, gazetteer: Gazetteer) -> set[str]:
+    return mentioned_countries(tag("", text, gazetteer))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Les élections au Tchad ont été reportées.", {"TD"}),
+    ("La Côte d'Ivoire a fermé sa frontière.", {"CI"}),
+    ("Une explosion a frappé Niamey dimanche.", {"NE"}),
+    ("هاجم مسلحون قاعدة في مالي", {"ML"}),
+    ("فيضانات في نيامي تشرد الآلاف", {"NE"}),
+    ("وصلت قافلة الوقود إلى باماكو", {"ML"}),
+])
+def test_french_and_arabic_place_names_are_recognised(gazetteer: Gazetteer, text: str, expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Les autorités nigériennes ont fermé les écoles.", {"NE"}),
+    ("Des soldats tchadiens sont arrivés à la frontière.", {"TD"}),
+    ("Un convoi de l'armée malienne a sauté sur une mine.", {"ML"}),
+    ("Des gendarmes burkinabè ont été tués.", {"BF"}),
+])
+def test_french_adjectives_of_nationality_are_read_in_all_their_forms(gazetteer: Gazetteer, text: str,
+                                                                      expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("زار الوزير النيجر وتشاد الأسبوع الماضي", {"NE", "TD"}),      # "and Chad": the conjunction joined
+    ("وصلت المساعدات للنيجر", {"NE"}),                              # "to Niger": the article's alif dropped
+    ("انسحبت القوات الفرنسية من القاعدة", {"FR"}),                  # "the French forces"
+])
+def test_arabic_names_are_read_with_joined_words_and_as_adjectives(gazetteer: Gazetteer, text: str,
+                                                                   expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+def test_a_french_adjective_after_a_state_noun_is_the_state_acting(gazetteer: Gazetteer) -> None:
+    text = "Le gouvernement a réagi. L'armée malienne a repris la ville. La junte malienne a salué l'opération."
+    names = [mention for _, mention in analyse("", text, gazetteer)[0]]
+    assert [(m.country, m.acting) for m in names] == [("ML", True), ("ML", True)]
+
+
+def test_french_adjectives_are_no_names_in_english_words(gazetteer: Gazetteer) -> None:
+    assert countries_in("The turkey was roasted with a russet crust and indian corn.", gazetteer) == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("O governo do Brasil anunciou novas medidas.", {"BR"}),
+    ("Die Regierung in Frankreich kündigte Reformen an.", {"FR"}),
+    ("Los Estados Unidos y Marruecos firmaron un acuerdo.", {"US", "MA"}),
+    ("Правительство Франции объявило о реформе.", set()),          # an inflected form: not matched
+    ("Франция и Германия подписали соглашение.", {"FR", "DE"}),
+    ("Pemerintah Jepang mengumumkan kebijakan baru.", {"JP"}),
+])
+def test_country_names_in_other_news_languages_are_recognised(gazetteer: Gazetteer, text: str,
+                                                              expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+def test_a_translated_name_that_is_an_english_word_is_not_taken(gazetteer: Gazetteer) -> None:
+    assert countries_in("The island's chili festival drew Maurice and his family.", gazetteer) == set()
