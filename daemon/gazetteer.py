@@ -42,6 +42,7 @@ class Ambiguity:
     feature_words: frozenset[str]
     feature_words_before: frozenset[str]
     water_words: frozenset[str]
+    water_before: frozenset[str]
     locatives: frozenset[str]
     locative_fillers: frozenset[str]
     weak_city_names: frozenset[str]

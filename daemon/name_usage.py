@@ -76,8 +76,10 @@ def is_feature(text: Text, match: Match, gazetteer: Gazetteer) -> bool:
 
 
 def is_named_water(text: Text, match: Match, amb: Ambiguity) -> bool:
-    """A sea or gulf named after a country, state or city ("Gulf of Mexico", "Bay of Bengal")."""
-    return word(text, match.first - 1) == "of" and word(text, match.first - 2) in amb.water_words
+    """A sea or gulf named after a country, state or city ("Gulf of Mexico", "Bay of Bengal"), or a
+    river or lake named in French or Arabic ("le fleuve Niger", "بحيرة تشاد")."""
+    before = word(text, match.first - 1)
+    return before == "of" and word(text, match.first - 2) in amb.water_words or before.lower() in amb.water_before
 
 
 def is_celestial(text: Text, match: Match, amb: Ambiguity) -> bool:

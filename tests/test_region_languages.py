@@ -75,3 +75,27 @@ def test_country_names_in_other_news_languages_are_recognised(gazetteer: Gazette
 
 def test_a_translated_name_that_is_an_english_word_is_not_taken(gazetteer: Gazetteer) -> None:
     assert countries_in("The island's chili festival drew Maurice and his family.", gazetteer) == set()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("دكار - افتتح الرئيس أكاديمية عسكرية جديدة", {"SN"}),
+    ("طرابلس - اندلعت اشتباكات جنوب مدينة سبها", {"LY"}),
+    ("وصل الوزير إلى باريس ثم إلى موسكو", {"FR", "RU"}),
+])
+def test_arabic_names_of_the_regions_cities_and_the_worlds_capitals_are_read(gazetteer: Gazetteer, text: str,
+                                                                              expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "La crue du fleuve Niger a inondé plusieurs quartiers de Mopti.",
+    "ارتفع منسوب نهر النيجر في موبتي",
+    "Les pêcheurs du lac Tchad ont repris le travail près de Bol.",
+    "عاد الصيادون إلى حوض بحيرة تشاد",
+])
+def test_a_river_or_lake_named_in_french_or_arabic_is_not_the_country(gazetteer: Gazetteer, text: str) -> None:
+    assert not countries_in(text, gazetteer) & {"NE", "TD"}
+
+
+def test_one_french_adjective_after_a_company_names_its_country(gazetteer: Gazetteer) -> None:
+    assert countries_in("L'oléoduc a été construit par une compagnie chinoise.", gazetteer) == {"CN"}

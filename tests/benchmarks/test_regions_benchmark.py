@@ -40,6 +40,7 @@ LGL_FOCUS = Path(__file__).parent / "data" / "focus_labels_lgl.json"     # LGL a
 LGL_FOCUS_SECOND = Path(__file__).parent / "data" / "focus_labels_lgl_second.json"   # 80 more, never tuned on
 SECOND_READER = Path(__file__).parent / "data" / "focus_labels_second_reader.json"   # the same articles again
 THIRD_READER = Path(__file__).parent / "data" / "focus_labels_third_reader.json"     # where the two disagree
+SAHEL_BRIEFS = Path(__file__).parent / "data" / "sahel_briefs.json"     # our own French and Arabic briefs
 
 pytestmark = pytest.mark.benchmark
 
@@ -208,6 +209,28 @@ def test_focus_countries_on_local_news_are_printed(gazetteer: Gazetteer, path: P
     print(_row("naive name matching", score_pairs(gold, naive)))
     assert len(articles) == len(labels) - 2     # every label found its article (two keys are notes)
     assert score_pairs(gold, ours).f1 > score_pairs(gold, naive).f1
+
+
+def test_french_and_arabic_sahel_briefs_are_printed(gazetteer: Gazetteer) -> None:
+    """50 briefs we wrote in the Sahel press's languages: no public labelled set of such news exists.
+
+    Written and labelled by a helper who did not run the tagger; measured once blind (mentioned F1
+    0.923, focus 0.839), then used to find what the French and Arabic reading still missed.
+    """
+    briefs = json.loads(SAHEL_BRIEFS.read_text(encoding="utf-8"))["briefs"]
+    print(f"\nFrench and Arabic Sahel briefs ({len(briefs)}, ours: a development set, not held out)")
+    for lang in ("fr", "ar"):
+        chosen = [b for b in briefs if b["lang"] == lang]
+        tags = {b["id"]: tag(b["title"], b["text"], gazetteer) for b in chosen}
+        gold = {b["id"]: set(b["mentioned"]) for b in chosen}
+        mentioned = score_pairs(gold, {key: mentioned_countries(found) for key, found in tags.items()})
+        naive = score_pairs(gold, {b["id"]: naive_countries(b["title"], b["text"]) for b in chosen})
+        focus = score_pairs({b["id"]: set(b["focus"]) for b in chosen},
+                            {key: focus_countries(found) for key, found in tags.items()})
+        print(_row(f"newswatch mentioned, {lang}", mentioned))
+        print(_row(f"naive name matching mentioned, {lang}", naive))
+        print(_row(f"newswatch focus, {lang}", focus))
+        assert mentioned.f1 > naive.f1
 
 
 def _thousand_word_articles() -> list[tuple[str, str]]:
