@@ -137,7 +137,7 @@ def _base() -> _Base:
     add_subdivisions(builder, spec["subdivisions"], spec["us_state_abbreviations"])
     for name, code in spec["evidence_names"].items():
         builder.add(name, NameEntry(code, code, "subdivision"))
-    for name, code in spec["government_names"].items():
+    for name, code in (*spec["government_names"].items(), *spec["leader_names"].items()):
         builder.add(name, NameEntry(code, code, "government"))
     cities = add_cities(builder, cache, city_rows, spec["city_aliases"])
     add_arabic_joined_forms(builder)

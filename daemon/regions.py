@@ -25,7 +25,8 @@ from storage.records import RegionTag
 __all__ = ["PairScores", "analyse", "focus_countries", "mentioned_countries", "score_pairs", "tag"]
 
 MAX_CHARS = 200_000          # very long texts: tag the first 200k characters (capped work)
-FOCUS_SHARE = 0.6            # a focus country weighs at least this share of the top country
+FOCUS_SHARE = 0.6            # a focus country weighs at least this share of the top country ...
+DATELINE_SHARE = 0.3         # ... or this share when the dateline names it: the reporter stands there
 FOCUS_MIN = 2.0              # ... and at least this much (one plain body mention is 1.0)
 FOCUS_DENSITY = 0.115        # ... and this much per square root of the article's words: two passing
                              # mentions of a market in a long product review are no focus
@@ -62,12 +63,13 @@ def analyse(title: str, text: str, gazetteer: Gazetteer,
     mentions = resolve_mentions(prepared, find_names(prepared, gazetteer), gazetteer, hints, votes)
     home = leading_locale(votes) if max(votes.values(), default=0) >= HOME_VOTES else None
     civic = len(gazetteer.ambiguity.civic_words.intersection(map(str.lower, prepared.words))) >= CIVIC_MIN
-    tags = _tags(mentions, gazetteer, home, len(prepared.words), civic)
+    datelined = frozenset(m.country for m in mentions if m.country and prepared.in_dateline(m.span[0]))
+    tags = _tags(mentions, gazetteer, home, len(prepared.words), civic, datelined)
     return [(prepared.doc[m.span[0]:m.span[1]], m) for m in mentions], tags
 
 
 def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None,
-          words: int = 0, civic: bool = False) -> tuple[RegionTag, ...]:
+          words: int = 0, civic: bool = False, datelined: frozenset[str] = frozenset()) -> tuple[RegionTag, ...]:
     """Sum mentions per region, pick the focus countries, and roll countries up to their regions."""
     score: dict[str, float] = defaultdict(float)
     count: dict[str, int] = defaultdict(int)
@@ -104,7 +106,7 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
     floor = max(FOCUS_MIN, FOCUS_DENSITY * math.sqrt(words))
     headlined = _headlined(countries, prominent, located, gazetteer)
     focus = _focus_countries(countries, evidence, evident, prominent | headlined, located, home, floor,
-                             CIVIC_SOLE_COUNT if civic else SOLE_MIN_COUNT)
+                             CIVIC_SOLE_COUNT if civic else SOLE_MIN_COUNT, datelined)
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
     rolled: dict[str, float] = defaultdict(float)
     rolled_count: dict[str, int] = defaultdict(int)
@@ -146,12 +148,15 @@ def _headlined(countries: list[str], prominent: set[str], located: dict[str, int
 
 def _focus_countries(countries: list[str], score: dict[str, float], count: dict[str, int],
                      prominent: set[str], located: dict[str, int], home: str | None,
-                     floor: float = FOCUS_MIN, sole_count: int = SOLE_MIN_COUNT) -> set[str]:
+                     floor: float = FOCUS_MIN, sole_count: int = SOLE_MIN_COUNT,
+                     datelined: frozenset[str] = frozenset()) -> set[str]:
     """The few countries the article is about: heavy enough, near the top, not one stray mention.
 
     home is the paper's own country by its locale cues: where its stories happen unless they say
     otherwise, its institutions acting without the country being named ("the Senate"). Its
-    mentions weigh more, without raising the bar for the others.
+    mentions weigh more, without raising the bar for the others. A datelined country ("NEW DELHI:")
+    is where the story was reported: it stays a focus beside a heavier country the story is about
+    ("deportees return home from the US").
     """
     if not countries:
         return set()
@@ -167,7 +172,7 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
     sole = len(countries) == 1 and (count[only] >= sole_count and bool(located.get(only))
                                     or count[only] >= SOLE_UNPLACED_COUNT)
     chosen = [c for c in countries
-              if (weight[c] >= floor or sole) and weight[c] >= FOCUS_SHARE * top
+              if (weight[c] >= floor or sole) and weight[c] >= (DATELINE_SHARE if c in datelined else FOCUS_SHARE) * top
               and (count[c] >= 2 or c in prominent or sole)
               and (sole or c in prominent or c == home or located.get(c, 0) >= FOCUS_MIN_PLACED)]
     chosen.sort(key=lambda c: -weight[c])

@@ -1,4 +1,4 @@
-"""Shared fixtures that build the world: a loopback newsroom and a temporary store path."""
+"""Shared fixtures that build the world: a loopback newsroom, a temporary store path, the gazetteer."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from daemon.gazetteer import Gazetteer
 from daemon.newsroom import Newsroom
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -17,6 +18,12 @@ def newsroom() -> Iterator[Newsroom]:
     """A Newsroom on 127.0.0.1 with an ephemeral port, stopped after the test."""
     with Newsroom() as room:
         yield room
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    """Loaded once for the whole run, as a process of ours loads it once."""
+    return Gazetteer.load()
 
 
 @pytest.fixture

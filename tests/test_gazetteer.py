@@ -12,11 +12,6 @@ from daemon import city_table
 from daemon.gazetteer import DATA_DIR, Gazetteer
 
 
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return Gazetteer.load()
-
-
 def test_every_iso_country_is_a_region_with_a_parent(gazetteer: Gazetteer) -> None:
     countries = {r.id: r for r in gazetteer.regions() if r.kind == "country"}
     assert set(countries) == {c.alpha_2 for c in pycountry.countries}

@@ -6,15 +6,7 @@ import pytest
 
 from daemon.gazetteer import Gazetteer
 from daemon.regions import analyse, focus_countries, mentioned_countries, tag
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return Gazetteer.load()
-
-
-def countries_in(text: str, gazetteer: Gazetteer, title: str = "") -> set[str]:
-    return mentioned_countries(tag(title, text, gazetteer))
+from tests.tagged import countries_in
 
 
 @pytest.mark.parametrize("text", [

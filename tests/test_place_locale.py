@@ -9,11 +9,6 @@ from daemon.place_locale import leading_locale, locale_votes
 from daemon.regions import focus_countries, mentioned_countries, tag
 
 
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return Gazetteer.load()
-
-
 def test_each_kind_of_cue_counts_once() -> None:
     votes = locale_votes("It cost £40 and later £55; the bus left at 7.30pm. Call 01632 960123.")
     assert votes == {"GB": 3, "IE": 1, "AU": 1, "NZ": 1}

@@ -5,16 +5,8 @@ from __future__ import annotations
 import pytest
 
 from daemon.gazetteer import Gazetteer
-from daemon.regions import analyse, mentioned_countries, tag
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return Gazetteer.load()
-
-
-def countries_in(text: str, gazetteer: Gazetteer) -> set[str]:
-    return mentioned_countries(tag("", text, gazetteer))
+from daemon.regions import analyse
+from tests.tagged import countries_in
 
 
 @pytest.mark.parametrize("text, expected", [

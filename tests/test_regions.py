@@ -6,6 +6,7 @@ import pytest
 
 from daemon.gazetteer import Gazetteer
 from daemon.regions import focus_countries, mentioned_countries, score_pairs, tag
+from tests.tagged import countries_in
 
 # Shaped like seed 000: icon-sprite labels (with "flag ru"), a time line, the headline twice,
 # a wire story about a drone strike in Mali that also names France, Niger and Ivory Coast.
@@ -46,15 +47,6 @@ officials have blamed the same group for the earlier ambush.
 
 France keeps about 4,000 troops in West Africa under Operation Barkhane.
 """
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return Gazetteer.load()
-
-
-def countries_in(text: str, gazetteer: Gazetteer, title: str = "", hints: tuple[str, ...] = ()) -> set[str]:
-    return mentioned_countries(tag(title, text, gazetteer, hints))
 
 
 # --- the seeds ---------------------------------------------------------------------------------
