@@ -58,6 +58,7 @@ class Ambiguity:
     market_words: frozenset[str]
     civic_words: frozenset[str]
     state_nouns: frozenset[str]
+    territory_nouns: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -349,9 +349,13 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: _Eviden
         possessive = text.doc[match.end:match.end + 2] in ("'s", "’s")
         if surface in amb.governments and (next_word in amb.speech_verbs or possessive):
             kind = "government"
+    territory = kind == "demonym" and (word(text, match.last + 1).lower() in amb.territory_nouns
+                                       or word(text, match.first - 1).lower() in amb.territory_nouns)
+    if territory:
+        kind = "country"          # "Malian territory", "الأراضي السودانية": the land itself, a place
     located = kind in ("city", "subdivision", "county") or text.in_dateline(match.start)
     weight = KIND_WEIGHT[kind]
-    if kind not in ("demonym", "government") and is_locative(text, match.first, gazetteer.ambiguity):
+    if territory or kind not in ("demonym", "government") and is_locative(text, match.first, gazetteer.ambiguity):
         weight, located = max(weight, LOCATIVE_WEIGHT), True
     incidental = kind != "demonym" and is_affiliation(text, match, amb)
     if incidental:

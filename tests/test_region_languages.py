@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from daemon.gazetteer import Gazetteer
-from daemon.regions import analyse
+from daemon.regions import analyse, tag
 from tests.tagged import countries_in
 
 
@@ -91,3 +91,27 @@ def test_a_river_or_lake_named_in_french_or_arabic_is_not_the_country(gazetteer:
 
 def test_one_french_adjective_after_a_company_names_its_country(gazetteer: Gazetteer) -> None:
     assert countries_in("L'oléoduc a été construit par une compagnie chinoise.", gazetteer) == {"CN"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Le drone s'est écrasé sur le territoire malien, près de la frontière.", "ML"),
+    ("The convoy was ambushed inside Malian territory.", "ML"),
+    ("تضررت محطة الضخ داخل الأراضي التشادية جراء المعارك", "TD"),   # Mali's Arabic adjective means "financial"
+])
+def test_a_countrys_land_named_by_its_adjective_is_a_place(gazetteer: Gazetteer, text: str, expected: str) -> None:
+    names = [mention for _, mention in analyse("", text, gazetteer)[0]]
+    assert [(m.country, m.located) for m in names] == [(expected, True)]
+
+
+@pytest.mark.parametrize("text, region", [
+    ("اجتمع قادة دول الساحل في قمة استثنائية", "sahel"),
+    ("Les pays du Sahel ont quitté l'organisation régionale.", "sahel"),
+    ("La tension monte au Moyen-Orient.", "middle-east"),
+    ("تتصاعد التوترات في القرن الأفريقي", "horn-of-africa"),
+])
+def test_regions_are_read_by_their_french_and_arabic_names(gazetteer: Gazetteer, text: str, region: str) -> None:
+    assert region in {t.region_id for t in tag("", text, gazetteer)}
+
+
+def test_a_border_town_missing_from_the_arabic_names_is_read(gazetteer: Gazetteer) -> None:
+    assert countries_in("غمرت المياه أحياء في مدينة كوسيري", gazetteer) == {"CM"}
