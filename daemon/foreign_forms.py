@@ -12,8 +12,9 @@ import re
 
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _ARTICLE = "ال"
-# Conjunctions and prepositions written joined to the next word: and, in/with, so, and-in, so-in.
-_JOINED = ("و", "ب", "ف", "وب", "فب")
+# Conjunctions and prepositions written joined to the next word: and, so; in/with, and-in, so-in.
+_JOINED_AND = ("و", "ف")
+_JOINED_IN = ("ب", "وب", "فب")
 # "to" (ل) and its compounds drop the article's alif: ل + النيجر -> للنيجر.
 _JOINED_TO = ("ل", "ول", "فل")
 _ARABIC_ADJECTIVE_ENDINGS = ("", "ة", "ون", "ين")     # masculine, feminine, plural (two cases)
@@ -45,9 +46,14 @@ def arabic_adjective_forms(stem: str) -> tuple[str, ...]:
 
 def arabic_joined_forms(name: str) -> tuple[str, ...]:
     """The name with a conjunction or preposition joined to its first word ("تشاد" -> وتشاد، بتشاد ...)."""
-    forms = [prefix + name for prefix in _JOINED]
+    forms = [prefix + name for prefix in (*_JOINED_AND, *_JOINED_IN)]
     if name.startswith(_ARTICLE):
         forms.extend(prefix + name[1:] for prefix in _JOINED_TO)
     else:
         forms.extend(prefix + name for prefix in _JOINED_TO)
     return tuple(forms)
+
+
+def arabic_in_forms(name: str) -> tuple[str, ...]:
+    """The name with "in" joined to it ("بالنيجر" is "in Niger"): the place where something happens."""
+    return tuple(prefix + name for prefix in _JOINED_IN)

@@ -75,6 +75,7 @@ class _Base:
     context_cues: tuple[tuple[str, tuple[str, ...]], ...]   # country -> phrases only its news uses
     first_words: frozenset[str]                # first words of the index's names of several words
     lowercase_names: frozenset[str]            # words that are names though not capitalised ("malienne")
+    arabic_in_forms: frozenset[str]            # Arabic names with "in" joined ("بالنيجر"): named as places
 
 
 
@@ -141,7 +142,7 @@ def _base() -> _Base:
     for name, code in (*spec["government_names"].items(), *spec["leader_names"].items()):
         builder.add(name, NameEntry(code, code, "government"))
     cities = add_cities(builder, cache, city_rows, spec["city_aliases"])
-    add_arabic_joined_forms(builder)
+    arabic_in = add_arabic_joined_forms(builder)
     for name in spec["ambiguity"]["not_places"]:
         builder.add(name, NameEntry("", None, "none"))
     lists = {key: frozenset(value) for key, value in spec["ambiguity"].items() if key != "not_places"}
@@ -151,7 +152,7 @@ def _base() -> _Base:
     cues = tuple((code, tuple(phrases)) for code, phrases in spec["context_cues"].items())
     index = builder.frozen()
     return _Base(index, regions, cities, members, custom_names, neighbours, Ambiguity(**lists), cues,
-                 _first_words(index), lowercase_names)
+                 _first_words(index), lowercase_names, arabic_in)
 
 
 def _first_words(index: Mapping[str, object]) -> frozenset[str]:
@@ -177,6 +178,7 @@ class Gazetteer:
                 extra[key] = base.index.get(key, ()) + (entry,)
         self.first_words = base.first_words
         self.lowercase_names = base.lowercase_names
+        self.arabic_in_forms = base.arabic_in_forms
         if extra:
             self.index = {**base.index, **extra}
             self.first_words = base.first_words | _first_words(extra)

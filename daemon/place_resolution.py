@@ -355,7 +355,8 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: _Eviden
         kind = "country"          # "Malian territory", "الأراضي السودانية": the land itself, a place
     located = kind in ("city", "subdivision", "county") or text.in_dateline(match.start)
     weight = KIND_WEIGHT[kind]
-    if territory or kind not in ("demonym", "government") and is_locative(text, match.first, gazetteer.ambiguity):
+    if territory or kind not in ("demonym", "government") and (
+            is_locative(text, match.first, gazetteer.ambiguity) or name_key(surface) in gazetteer.arabic_in_forms):
         weight, located = max(weight, LOCATIVE_WEIGHT), True
     incidental = kind != "demonym" and is_affiliation(text, match, amb)
     if incidental:

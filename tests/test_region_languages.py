@@ -115,3 +115,8 @@ def test_regions_are_read_by_their_french_and_arabic_names(gazetteer: Gazetteer,
 
 def test_a_border_town_missing_from_the_arabic_names_is_read(gazetteer: Gazetteer) -> None:
     assert countries_in("غمرت المياه أحياء في مدينة كوسيري", gazetteer) == {"CM"}
+
+
+def test_an_arabic_name_with_in_joined_is_named_as_a_place(gazetteer: Gazetteer) -> None:
+    names = [mention for _, mention in analyse("", "تجددت الاشتباكات بالنيجر وفرنسا تراقب", gazetteer)[0]]
+    assert [(m.country, m.located) for m in names] == [("NE", True), ("FR", False)]
