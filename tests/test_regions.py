@@ -327,3 +327,8 @@ def test_a_country_that_is_also_a_us_town_is_the_country_beside_its_neighbours(g
             "he said, and any deal must deal with Lebanon. The United States has offered to mediate.")
     tags = tag("Talks on the Golan", text, gazetteer)
     assert "LB" in mentioned_countries(tags) and not any(t.kind == "city" for t in tags)
+
+
+def test_south_jersey_is_new_jersey_not_the_channel_island(gazetteer: Gazetteer) -> None:
+    text = "Human remains were found on a beach in S. Jersey on Sunday, and South Jersey police are investigating."
+    assert countries_in(text, gazetteer) == {"US"}
