@@ -18,6 +18,9 @@ LEAD_CHARS = 400             # the lead: where the story usually says where it h
 MAX_NAME_TOKENS = 6
 _TOKEN = re.compile(r"\w+")
 _DATELINE = re.compile(r"^\s*([^\n]{2,80}?)\s*(?:\([^)\n]{1,40}\)\s*)?(?:—|–|--|-|:)\s", re.UNICODE)
+# A byline and its date before the dateline: "BY JANE ROE Staff Reporter March 29, 2009 NEWARK --"
+_BYLINE_DATE = re.compile(r"^[^\n]{0,150}?\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? "
+                          r"\d{1,2}, (?:19|20)\d\d\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +43,7 @@ class Text:
         body_start = len(self.doc) - len(text)
         self.lead_end = body_start + LEAD_CHARS
         self.body_start = body_start
-        self.dateline_end = body_start + _dateline_length(text)
+        self.dateline_start, self.dateline_end = (body_start + offset for offset in _dateline_span(text))
         found = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(self.doc)]
         self.starts = [f[0] for f in found]
         self.ends = [f[1] for f in found]
@@ -68,17 +71,31 @@ class Text:
         return self.starts[i + 1] - self.ends[i] == 1 and self.doc[self.ends[i]] == " "
 
     def in_dateline(self, start: int) -> bool:
-        return self.body_start <= start < self.dateline_end
+        return self.dateline_start <= start < self.dateline_end
 
 
-def _dateline_length(text: str) -> int:
-    """Length of an opening dateline ("ABIDJAN, Ivory Coast —", "NEW DELHI:"), else 0."""
+def _dateline_span(text: str) -> tuple[int, int]:
+    """Where the opening dateline ("ABIDJAN, Ivory Coast —", "NEW DELHI:") stands, if any: at the
+    start, or in capitals right after a dated byline. (0, 0) when there is none."""
+    length = _dateline_length(text)
+    if length:
+        return 0, length
+    byline = _BYLINE_DATE.match(text)
+    if byline:
+        length = _dateline_length(text[byline.end():], capitals_only=True)
+        if length:
+            return byline.end(), byline.end() + length
+    return 0, 0
+
+
+def _dateline_length(text: str, capitals_only: bool = False) -> int:
+    """Length of a dateline at the start of text, else 0."""
     match = _DATELINE.match(text)
     if not match or not match.group(1)[:1].isupper():
         return 0
     head = match.group(1)
     first_word = head.split(",")[0]
-    if not (first_word.isupper() or "," in head) or len(head.split()) > 6:
+    if not (first_word.isupper() or "," in head and not capitals_only) or len(head.split()) > 6:
         return 0
     return match.end()
 

@@ -180,6 +180,18 @@ def test_dateline_city_makes_its_country_the_focus(gazetteer: Gazetteer) -> None
     assert any(t.kind == "city" and t.focus for t in tags)
 
 
+def test_a_dateline_after_a_dated_byline_is_read_as_the_dateline(gazetteer: Gazetteer) -> None:
+    text = ("BY JANE ROE Staff Reporter March 29, 2009 PATASKALA -- City officials say the burned block "
+            "can be rebuilt without a variance, the planning director said on Friday.")
+    tags = tag("Zoning allows a burned block to be rebuilt", text, gazetteer)
+    assert focus_countries(tags) == {"US"}
+
+
+def test_capitals_after_a_byline_that_name_no_place_are_no_dateline(gazetteer: Gazetteer) -> None:
+    text = "BY JANE ROE Staff Reporter March 29, 2009 UPDATE -- The meeting moved to Thursday."
+    assert countries_in(text, gazetteer) == set()
+
+
 def test_a_city_rolls_up_to_country_subregion_continent_and_custom_regions(gazetteer: Gazetteer) -> None:
     tags = tag("Curfew imposed in Bamako", "Authorities in Bamako imposed a curfew.", gazetteer)
     focus = {t.region_id for t in tags if t.focus}
