@@ -24,6 +24,13 @@ def test_every_country_has_a_demonym_in_the_data_file() -> None:
     assert {c.alpha_2 for c in pycountry.countries} <= set(demonyms)
 
 
+@pytest.mark.parametrize("section", ["government_names", "leader_names", "evidence_names"])
+def test_every_name_that_stands_for_a_country_names_a_real_one(section: str) -> None:
+    with (DATA_DIR / "regions.toml").open("rb") as handle:
+        codes = set(tomllib.load(handle)[section].values())
+    assert codes and codes <= {c.alpha_2 for c in pycountry.countries}
+
+
 def test_regions_lists_subregions_continents_and_customs_but_no_cities(gazetteer: Gazetteer) -> None:
     kinds = {r.kind for r in gazetteer.regions()}
     assert kinds == {"country", "subregion", "continent", "custom"}
