@@ -22,6 +22,17 @@ def test_french_and_arabic_place_names_are_recognised(gazetteer: Gazetteer, text
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("Le Mali a signé un accord avec ses voisins.", {"ML"}),
+    ("Le Niger rouvre sa frontière avec le Bénin.", {"NE", "BJ"}),
+    ("Au Tchad, les pluies ont détruit les récoltes.", {"TD"}),
+    ("El Salvador y Guatemala firmaron un acuerdo.", {"SV", "GT"}),
+])
+def test_a_country_after_an_article_that_opens_a_sentence_is_the_country(gazetteer: Gazetteer, text: str,
+                                                                        expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     ("Les autorités nigériennes ont fermé les écoles.", {"NE"}),
     ("Des soldats tchadiens sont arrivés à la frontière.", {"TD"}),
     ("Un convoi de l'armée malienne a sauté sur une mine.", {"ML"}),
