@@ -76,6 +76,7 @@ class _Base:
     first_words: frozenset[str]                # first words of the index's names of several words
     lowercase_names: frozenset[str]            # words that are names though not capitalised ("malienne")
     arabic_in_forms: frozenset[str]            # Arabic names with "in" joined ("بالنيجر"): named as places
+    lowercase_endings: frozenset[str]          # lowercase last words of names ("Arabie saoudite")
 
 
 
@@ -152,7 +153,7 @@ def _base() -> _Base:
     cues = tuple((code, tuple(phrases)) for code, phrases in spec["context_cues"].items())
     index = builder.frozen()
     return _Base(index, regions, cities, members, custom_names, neighbours, Ambiguity(**lists), cues,
-                 _first_words(index), lowercase_names, arabic_in)
+                 _first_words(index), lowercase_names, arabic_in, frozenset(builder.lowercase_endings))
 
 
 def _first_words(index: Mapping[str, object]) -> frozenset[str]:
@@ -179,6 +180,7 @@ class Gazetteer:
         self.first_words = base.first_words
         self.lowercase_names = base.lowercase_names
         self.arabic_in_forms = base.arabic_in_forms
+        self.lowercase_endings = base.lowercase_endings
         if extra:
             self.index = {**base.index, **extra}
             self.first_words = base.first_words | _first_words(extra)

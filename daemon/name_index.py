@@ -30,6 +30,7 @@ def read_data_toml(name: str) -> dict:
     with (DATA_DIR / name).open("rb") as handle:
         return tomllib.load(handle)
 
+
 _TOKEN = re.compile(r"\w+")
 
 
@@ -86,6 +87,10 @@ class IndexBuilder:
 
     def __init__(self) -> None:
         self.index: dict[str, tuple[NameEntry, ...]] = {}
+        # last words of translated names of several words, which their languages may write in
+        # lowercase ("Guinée équatoriale"): such a name may end in lowercase, where others may not
+        # ("Guinea pig" names nothing)
+        self.lowercase_endings: set[str] = set()
 
     def add(self, name: str, entry: NameEntry) -> None:
         key = name_key(name)
@@ -186,6 +191,9 @@ def add_translated_names(builder: IndexBuilder, spec: dict, shared: set[str]) ->
                 name = translation.gettext(english)
                 if name != english and "," not in name and name_key(name) not in skip:
                     builder.add(name, NameEntry(country.alpha_2, country.alpha_2, "alias"))
+                    words = _TOKEN.findall(name)
+                    if len(words) > 1:                # French writes "Guinée équatoriale", "Arabie saoudite"
+                        builder.lowercase_endings.add(words[-1].lower())
 
 
 def add_subdivisions(builder: IndexBuilder, spec: dict, abbreviations: dict) -> None:

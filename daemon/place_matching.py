@@ -128,7 +128,8 @@ def find_names(text: Text, gazetteer: Gazetteer) -> list[Match]:
         for size in range(run, 0, -1):
             last = i + size - 1
             entries = index.get(" ".join(norms[i:last + 1]) if size > 1 else norms[i])  # type: ignore[arg-type]
-            if entries and not capitals[last] and any(e.kind != "none" for e in entries):
+            if (entries and not capitals[last] and words[last] not in gazetteer.lowercase_endings
+                    and any(e.kind != "none" for e in entries)):
                 continue                      # place names end capitalised; "Guinea pig" names nothing
             if entries:
                 entries = _usable(entries, text, i, last)

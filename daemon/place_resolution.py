@@ -50,6 +50,7 @@ QUALIFIED = 6.0              # "Paris, Texas": a qualifier naming the town's cou
 LONE_WORD_VOTE = 0.75        # a one-word small-town name never used as a place votes this much for its country
 SUBDIVISION_PRIOR = 2.5      # a state or province outranks a namesake city under ~30,000 ("Ontario", California)
 PLAINLY_PLACES = ("in", "near", "outside")   # "in Vaughan" is the town even after "Andrew Vaughan"
+COORDINATORS = frozenset({"and", "or", "et", "ou", "y", "e", "und", "و"})
 STRONG_KINDS = frozenset({"country", "alias", "abbreviation", "subdivision", "county", "government"})
 
 
@@ -232,6 +233,17 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
                               located=False, incidental=True)
         if mention is not None:
             mentions.append(mention)
+    return _coordinated_adjectives(text.doc, mentions)
+
+
+def _coordinated_adjectives(doc: str, mentions: list[Mention]) -> list[Mention]:
+    """Two adjectives joined by "and" share the noun ("French and German troops", "les présidents
+    malien et nigérien"): when one names the state acting, so does the other."""
+    for i in range(len(mentions) - 1):
+        first, second = mentions[i], mentions[i + 1]
+        if (first.kind == second.kind == "demonym" and first.acting != second.acting
+                and doc[first.span[1]:second.span[0]].strip().lower() in COORDINATORS):
+            mentions[i], mentions[i + 1] = replace(first, acting=True), replace(second, acting=True)
     return mentions
 
 

@@ -53,3 +53,11 @@ def test_the_datelined_country_stays_a_focus_beside_a_heavier_one(gazetteer: Gaz
 def test_without_the_dateline_the_lighter_country_is_only_mentioned(gazetteer: Gazetteer) -> None:
     tags = tag("Deportees return from the US", DEPORTEES, gazetteer)
     assert (focus_countries(tags), mentioned_countries(tags)) == ({"US"}, {"NG", "US"})
+
+
+def test_two_adjectives_joined_by_and_share_the_state_noun(gazetteer: Gazetteer) -> None:
+    assert countries_in("French and German troops left the base on Monday.", gazetteer) == {"FR", "DE"}
+
+
+def test_two_adjectives_before_a_common_noun_name_no_country(gazetteer: Gazetteer) -> None:
+    assert countries_in("The shop sells French and German wines.", gazetteer) == set()

@@ -131,3 +131,23 @@ def test_a_border_town_missing_from_the_arabic_names_is_read(gazetteer: Gazettee
 def test_an_arabic_name_with_in_joined_is_named_as_a_place(gazetteer: Gazetteer) -> None:
     names = [mention for _, mention in analyse("", "تجددت الاشتباكات بالنيجر وفرنسا تراقب", gazetteer)[0]]
     assert [(m.country, m.located) for m in names] == [("NE", True), ("FR", False)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Le Burkina a rappelé son ambassadeur.", {"BF"}),
+    ("La Guinée-Bissau et la Guinée équatoriale ont signé.", {"GW", "GQ"}),
+    ("L'Arabie saoudite et les Émirats arabes unis ont réagi.", {"SA", "AE"}),
+    ("En République centrafricaine, les rebelles ont attaqué.", {"CF"}),
+])
+def test_french_names_as_the_french_press_writes_them(gazetteer: Gazetteer, text: str, expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Les présidents malien et nigérien se sont rencontrés.", {"ML", "NE"}),
+    ("Le ministre a reçu son homologue tchadien.", {"TD"}),
+    ("قتل جنود نيجيريون في كمين", {"NG"}),                      # "Nigerian soldiers", without the article
+])
+def test_one_adjective_after_a_plural_or_indefinite_state_noun_names_the_state(gazetteer: Gazetteer, text: str,
+                                                                              expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
