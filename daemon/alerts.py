@@ -4,6 +4,8 @@ Matching is a pure function on the article and its tags. Delivery reads the outb
 (rows written in the same transaction as the article), so a restart loses no alert, and marks each
 delivery done once its receiver answered 2xx, so nothing is delivered twice in normal operation.
 Receivers can also de-duplicate on the X-Newswatch-Delivery id: delivery is at-least-once.
+Webhook URLs often carry their secret token in the path (Slack, Discord, Teams), so the outbox
+and the logs name a webhook by rule, scheme and host only (see webhook_target).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import hmac
 import json
 import re
 import time
+import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import structlog
@@ -38,7 +42,7 @@ MAX_RETRY_S = 6 * 3600.0
 @dataclass(frozen=True, slots=True)
 class Match:
     rule: str
-    target: str   # "webhook:<url>" or "command:<rule name>"
+    target: str   # webhook_target(...) or "command:<rule name>"
 
 
 def _keyword_pattern(keywords: Sequence[str]) -> re.Pattern[str] | None:
@@ -63,10 +67,39 @@ def rule_matches(rule: AlertRule, article: Article, region_ids: set[str], focus_
     return True
 
 
+def webhook_label(rule_name: str, url: str) -> str:
+    """How a webhook is shown: rule name, scheme and host (port kept), never the path, query or
+    user:password, which is where services put their secret token."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        parts, host, port = None, "", None
+    if parts is None or not parts.scheme or not host:
+        return f"webhook:{rule_name} (unparsable url)"
+    host = f"[{host}]" if ":" in host else host
+    return f"webhook:{rule_name} ({parts.scheme}://{host}{f':{port}' if port else ''})"
+
+
+def webhook_target(rule_name: str, url: str) -> str:
+    """The outbox key of a rule's webhook: its label plus a short hash of the full URL, so a URL
+    changed in the config is told apart (old rows are not sent to it) without storing the URL."""
+    return f"{webhook_label(rule_name, url)} #{hashlib.sha256(url.encode()).hexdigest()[:12]}"
+
+
+def shown_target(rule_name: str, target: str) -> str:
+    """A target safe to log or report: stores written before webhook_target hold "webhook:<url>"."""
+    kind, _, where = target.partition(":")
+    if kind == "webhook" and "://" in where.split(" ", 1)[0]:
+        return webhook_label(rule_name, where)
+    return target
+
+
 def targets_of(rule: AlertRule) -> list[str]:
     targets = []
     if rule.webhook is not None:
-        targets.append(f"webhook:{rule.webhook.url}")
+        targets.append(webhook_target(rule.name, rule.webhook.url))
     if rule.command:
         targets.append(f"command:{rule.name}")
     return targets
@@ -148,21 +181,25 @@ class Deliverer:
         for delivery in self.store.due_deliveries(now):
             if should_stop():
                 break
+            target = shown_target(delivery.rule, delivery.target)
             try:
                 error = await self._attempt(delivery)
             except Exception as exc:  # noqa: BLE001 - e.g. an URL httpx refuses; recorded as the attempt's error
-                log.error("alert.crashed", rule=delivery.rule, target=delivery.target, error=repr(exc), exc_info=exc)
+                # The message and traceback are scrubbed: an exception may quote the webhook URL.
+                log.error("alert.crashed", rule=delivery.rule, target=target, error=self._scrub(repr(exc), delivery),
+                          traceback=self._scrub("".join(traceback.format_exception(exc)), delivery))
                 error = f"internal error: {type(exc).__name__}: {exc}"
             if error is None:
                 self.store.mark_delivered(delivery.id, now)
                 delivered += 1
                 log.info("alert.delivered", rule=delivery.rule, article=delivery.article_id,
-                         target=delivery.target, attempts=delivery.attempts + 1)
+                         target=target, attempts=delivery.attempts + 1)
             else:
+                error = self._scrub(error, delivery)
                 retry_at = next_attempt(delivery.attempts, now)
                 self.store.mark_attempt_failed(delivery.id, error, retry_at)
                 log.warning("alert.failed", rule=delivery.rule, article=delivery.article_id,
-                            target=delivery.target, error=error, attempts=delivery.attempts + 1,
+                            target=target, error=error, attempts=delivery.attempts + 1,
                             retry_at=retry_at.isoformat() if retry_at else None,
                             gave_up=retry_at is None)
         return delivered
@@ -176,11 +213,32 @@ class Deliverer:
             return f"article {delivery.article_id} not found"
         body = payload(rule.name, delivery.id, article)
         kind, _, where = delivery.target.partition(":")
-        if kind == "webhook" and rule.webhook is not None and rule.webhook.url == where:
+        # where == url: a row queued before targets were redacted, still owed to the same URL.
+        if kind == "webhook" and rule.webhook is not None and delivery.target in (
+                webhook_target(rule.name, rule.webhook.url), f"webhook:{rule.webhook.url}"):
             return await self._post(rule, delivery, body)
         if kind == "command" and rule.command:
             return await self._run(rule, body)
-        return f"target {delivery.target!r} is no longer configured for rule {rule.name!r}"
+        return f"target {shown_target(rule.name, delivery.target)!r} is no longer configured for rule {rule.name!r}"
+
+    def _scrub(self, text: str, delivery: Delivery) -> str:
+        """text with the delivery's webhook URL, its path and query and any user:password in it
+        replaced by the webhook's label."""
+        rule = self.rules.get(delivery.rule)
+        legacy = shown_target(delivery.rule, delivery.target) != delivery.target
+        urls = [delivery.target.partition(":")[2]] if legacy else []
+        if rule is not None and rule.webhook is not None:
+            urls.append(rule.webhook.url)
+        for url in urls:
+            try:
+                parts = urlsplit(url)
+                secrets = [url, parts.path + (f"?{parts.query}" if parts.query else ""), parts.query,
+                           parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""]
+            except ValueError:
+                secrets = [url]
+            for secret in sorted((p for p in secrets if len(p) > 1), key=len, reverse=True):
+                text = text.replace(secret, webhook_label(delivery.rule, url))
+        return text
 
     async def _post(self, rule: AlertRule, delivery: Delivery, body: bytes) -> str | None:
         assert rule.webhook is not None

@@ -1,7 +1,8 @@
 """`newswatch demo`: a loopback newsroom ingested end to end into a demo store, with no internet.
 
 It starts the newsroom and a webhook receiver on 127.0.0.1, runs one full poll (fetch, extract,
-clean, dedup, tag, store, alert), and prints what happened and how to browse it.
+clean, dedup, tag, store, alert), and prints what happened and how to browse it. The feeds are
+polled in a fixed order (demo_site.poll_phases), so every run reports the same copies.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from daemon import runtime
-from daemon.demo_site import feed_paths, routes
+from daemon.alerts import Deliverer
+from daemon.demo_site import feed_paths, poll_phases, routes
 from daemon.newsroom import Newsroom
+from daemon.pipeline import PollResult
 from daemon.receiver import WebhookReceiver
+from daemon.scheduler import poll_round
 from daemon.settings import AlertRule, FeedSettings, HttpSettings, Settings, WebhookSettings
 from storage.store import Store
 
@@ -43,16 +47,10 @@ def run_demo(db_path: str, echo: Callable[[str], None] = print) -> int:
         Path(db_path + suffix).unlink(missing_ok=True)
     started = time.monotonic()
     with Newsroom() as newsroom, WebhookReceiver(DEMO_SECRET) as receiver:
-        for route in routes(newsroom.url("").rstrip("/")):
-            if route.syndicated:
-                # The syndicating outlet answers a little later, so the outlet that broke the
-                # story is seen first and stays the original, as it would be in real life.
-                newsroom.add_fault(route.path, "slow", delay=0.5, body=route.body,
-                                   content_type=route.content_type)
-            else:
-                newsroom.add(route.path, route.body, content_type=route.content_type)
+        serve(newsroom)
         settings = demo_settings(db_path, newsroom, receiver.url)
-        results = runtime.run(runtime.run_once(settings))
+        results = runtime.run(ingest_in_order(settings, [[newsroom.url(p) for p in phase]
+                                                         for phase in poll_phases()]))
         alerts = receiver.accepted()
     elapsed = time.monotonic() - started
     store = Store.open(db_path)
@@ -61,6 +59,33 @@ def run_demo(db_path: str, echo: Callable[[str], None] = print) -> int:
     finally:
         store.close()
     return 0
+
+
+def serve(newsroom: Newsroom) -> None:
+    """Register every demo feed and page on the loopback newsroom."""
+    for route in routes(newsroom.url("").rstrip("/")):
+        newsroom.add(route.path, route.body, content_type=route.content_type)
+
+
+async def ingest_in_order(settings: Settings, phases: list[list[str]], *,
+                          use_processes: bool = True) -> list[PollResult]:
+    """Poll the feed URLs phase by phase, then deliver the alerts.
+
+    A phase starts only once every poll of the one before has returned, and a poll returns only
+    after all its entries are stored: the order is enforced, not left to response timing (a fixed
+    delay on the syndicating outlet was not enough on a busy machine).
+    """
+    async with runtime.pipeline_for(settings, use_processes=use_processes) as pipeline:
+        feeds = {f.url: f for f in pipeline.store.feeds()}
+        results: list[PollResult] = []
+        for phase in phases:
+            results += await poll_round(pipeline, [feeds[url] for url in phase])
+        deliverer = Deliverer(pipeline.store, settings.alerts, user_agent=settings.http.user_agent)
+        try:
+            await deliverer.deliver_due()
+        finally:
+            await deliverer.aclose()
+        return results
 
 
 def _replaceable(db_path: str) -> bool:

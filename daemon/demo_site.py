@@ -24,7 +24,6 @@ class Route:
     path: str
     body: bytes
     content_type: str
-    syndicated: bool = False   # the page carries another outlet's story
 
 
 def load_newsroom(path: Path = DATA) -> dict:
@@ -128,9 +127,34 @@ def routes(base_url: str, newsroom: dict | None = None) -> list[Route]:
             if article.get("no_link") or article.get("page_missing"):
                 continue
             page = render_page(article, outlet, by_slug, base_url)
-            result.append(Route(f"/{slug}/{article['slug']}", page.encode(), "text/html; charset=utf-8",
-                                syndicated="copy_of" in article))
+            result.append(Route(f"/{slug}/{article['slug']}", page.encode(), "text/html; charset=utf-8"))
     return result
+
+
+def poll_phases(newsroom: dict | None = None) -> list[list[str]]:
+    """Feed paths in groups to poll one after another: an outlet whose story another carries is
+    polled (and stored) before the carrier, so the outlet that broke it is always the original."""
+    newsroom = newsroom or load_newsroom()
+    owner = {a["slug"]: a["outlet"] for a in newsroom["articles"]}
+    sources: dict[str, set[str]] = {o["slug"]: set() for o in newsroom["outlets"]}
+    for article in newsroom["articles"]:
+        if "copy_of" in article:
+            sources[article["outlet"]].add(owner[article["copy_of"]])
+    rank: dict[str, int] = {}
+
+    def rank_of(slug: str, seen: frozenset[str]) -> int:
+        if slug in seen:
+            raise ValueError(f"demo outlets copy each other in a circle: {sorted(seen)}")
+        if slug not in rank:
+            rank[slug] = 1 + max((rank_of(s, seen | {slug}) for s in sources[slug] - {slug}), default=-1)
+        return rank[slug]
+
+    phases: list[list[str]] = []
+    for outlet in newsroom["outlets"]:
+        level = rank_of(outlet["slug"], frozenset())
+        phases.extend([] for _ in range(level + 1 - len(phases)))
+        phases[level].append(f"/{outlet['slug']}/feed.xml")
+    return phases
 
 
 def feed_paths(newsroom: dict | None = None) -> list[tuple[str, str]]:

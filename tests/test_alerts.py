@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from daemon.alerts import Deliverer, matching_alerts, next_attempt, sign, verify
+from daemon.alerts import Deliverer, matching_alerts, next_attempt, sign, verify, webhook_target
 from daemon.receiver import WebhookReceiver
 from daemon.settings import AlertRule, WebhookSettings
 from storage.records import Article, Region, RegionTag
@@ -30,7 +30,8 @@ def rule(**kw) -> AlertRule:
 
 
 def test_a_rule_on_a_region_matches_an_article_tagged_with_it():
-    assert matching_alerts([rule(regions=("sahel",))], article(), None) == (("sahel", "webhook:http://127.0.0.1:9/hook"),)
+    assert matching_alerts([rule(regions=("sahel",))], article(), None) == (
+        ("sahel", webhook_target("sahel", "http://127.0.0.1:9/hook")),)
 
 
 def test_focus_only_rule_ignores_a_mere_mention():
