@@ -7,7 +7,7 @@ non-zero exit.
 from __future__ import annotations
 
 import json
-import subprocess
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -15,15 +15,17 @@ from pathlib import Path
 import click
 
 from daemon import log as logconf
-from daemon.cli_support import load_settings_or_exit, open_existing_store, store_path
-from daemon.cli_tools import evaluate, reprocess, tag_text
+from daemon.cli_support import (check_store_folder, counted, db_option, load_settings_or_exit, open_existing_store,
+                                run_lock, store_path)
+from daemon.cli_tools import evaluate, export_opml, import_opml, reprocess, tag_text
 from daemon.errors import StoreError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "-c", default="newswatch.toml", envvar="NEWSWATCH_CONFIG", show_default=True,
               type=click.Path(dir_okay=False), help="The TOML config file (env NEWSWATCH_CONFIG).")
-@click.option("--db", default=None, envvar="NEWSWATCH_DB", help="Store path; overrides [storage] path.")
+@click.option("--db", default=None, envvar="NEWSWATCH_DB",
+              help="Store path; overrides [storage] path. The store commands also take it after their name.")
 @click.option("--log-format", type=click.Choice(["auto", "json", "console"]), default="auto", show_default=True,
               help="auto: readable on a terminal, JSON lines otherwise (systemd).")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info",
@@ -46,28 +48,38 @@ def main(ctx: click.Context, config: str, db: str | None, log_format: str, log_l
 
 @main.command()
 @click.option("--once", is_flag=True, help="Poll every feed once, finish the pipeline, exit.")
+@db_option
 @click.pass_context
 def run(ctx: click.Context, once: bool) -> None:
-    """Run the daemon (foreground; systemd runs this).
+    """Run the daemon (foreground; systemd runs this). Only one `run` at a time may use a store.
 
+    \b
+    Exit codes:
+      0  stopped cleanly (with --once: at least one feed was polled without error, or none was due)
+      1  with --once: every polled feed failed; or the store failed while running
+      2  a config problem, a missing store folder, or another `newswatch run` on the same store
     \b
     Example:
       newswatch -c /etc/newswatch/newswatch.toml run
     """
     from daemon import runtime
-    settings = load_settings_or_exit(ctx)
-    try:
-        if once:
-            results = runtime.run(runtime.run_once(settings))
-            stored = sum(r.stored for r in results)
-            copies = sum(r.copies for r in results)
-            errors = [r for r in results if r.status == "error"]
-            click.echo(f"polled {len(results)} feeds: {stored} articles stored, {copies} copies, "
-                       f"{sum(r.skipped for r in results)} skipped, {len(errors)} feeds failed", err=True)
-        else:
-            runtime.run(runtime.run_service(settings))
-    except StoreError as exc:
-        click.echo(f"error: {exc}", err=True)
+    settings = load_settings_or_exit(ctx, for_running=True)
+    check_store_folder(settings.storage_path)
+    with run_lock(settings.storage_path):
+        try:
+            if once:
+                results = runtime.run(runtime.run_once(settings))
+            else:
+                runtime.run(runtime.run_service(settings))
+                return
+        except StoreError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(1)
+    failed = sum(1 for r in results if r.status == "error")
+    click.echo(f"polled {counted(len(results), 'feed')}: {counted(sum(r.stored for r in results), 'article')} "
+               f"stored, {counted(sum(r.copies for r in results), 'copy', 'copies')}, "
+               f"{sum(r.skipped for r in results)} skipped, {counted(failed, 'feed')} failed", err=True)
+    if results and failed == len(results):
         raise SystemExit(1)
 
 
@@ -80,16 +92,17 @@ def check_config(ctx: click.Context) -> None:
     Example:
       newswatch -c config/newswatch.toml check-config
     """
-    settings = load_settings_or_exit(ctx)
+    settings = load_settings_or_exit(ctx, for_running=True)
     click.echo(f"{ctx.obj['config']}: ok ({len(settings.feeds)} feeds, {len(settings.alerts)} alert rules, "
                f"store {settings.storage_path})")
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@db_option
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Show the store's counts, failing feeds and the alert outbox.
+    """Show the store's counts, failing and disabled feeds, and the alert outbox.
 
     \b
     Example:
@@ -97,20 +110,28 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """
     store = open_existing_store(store_path(ctx))
     summary = store.summary()
-    failing = [f for f in store.feeds() if f.consecutive_errors or f.disabled_reason]
+    retired = store.retired_feed_urls()
+    current = [f for f in store.feeds() if f.url not in retired]
     store.close()
+    failing = [f for f in current if f.consecutive_errors and not f.disabled_reason]
+    disabled = [f for f in current if f.disabled_reason]
     if as_json:
         click.echo(json.dumps({**asdict(summary), "failing": [
-            {"url": f.url, "errors": f.consecutive_errors, "last_error": f.last_error,
-             "disabled": f.disabled_reason} for f in failing]}, indent=2))
+            {"url": f.url, "errors": f.consecutive_errors, "last_error": f.last_error} for f in failing],
+            "disabled": [{"url": f.url, "reason": f.disabled_reason, "errors": f.consecutive_errors,
+                          "last_error": f.last_error} for f in disabled]}, indent=2))
         return
-    click.echo(f"articles {summary.articles} ({summary.originals} originals, {summary.copies} copies) in "
-               f"{summary.stories} stories; feeds {summary.feeds} ({summary.failing_feeds} failing, "
-               f"{summary.disabled_feeds} disabled); skipped entries {summary.skipped}; alerts "
-               f"{summary.deliveries_delivered} delivered, {summary.deliveries_pending} pending")
+    click.echo(f"articles {summary.articles} ({counted(summary.originals, 'original')}, "
+               f"{counted(summary.copies, 'copy', 'copies')}) in {counted(summary.stories, 'story', 'stories')}; "
+               f"feeds {summary.feeds} ({summary.failing_feeds} failing, {summary.disabled_feeds} disabled); "
+               f"skipped entries {summary.skipped}; alerts {summary.deliveries_delivered} delivered, "
+               f"{summary.deliveries_pending} pending")
     for f in failing:
-        click.echo(f"  failing: {f.url} ({f.consecutive_errors} errors: {f.last_error})"
-                   + (f" DISABLED: {f.disabled_reason}" if f.disabled_reason else ""))
+        click.echo(f"  failing:  {f.url} ({counted(f.consecutive_errors, 'error')} in a row; last: {f.last_error})")
+    for f in disabled:
+        after = (f"; after {counted(f.consecutive_errors, 'error')}, last: {f.last_error}"
+                 if f.consecutive_errors else "")
+        click.echo(f"  disabled: {f.url} ({f.disabled_reason}{after})")
 
 
 @main.group()
@@ -120,23 +141,32 @@ def feeds() -> None:
 
 @feeds.command("list")
 @click.option("--json", "as_json", is_flag=True)
+@db_option
 @click.pass_context
 def feeds_list(ctx: click.Context, as_json: bool) -> None:
-    """List feeds with their health.  Example: newswatch feeds list --json"""
+    """List feeds with their health; feeds no longer in the config are marked (kept, not polled).
+
+    Example: newswatch feeds list --json"""
     store = open_existing_store(store_path(ctx))
     rows = store.feeds()
+    retired = store.retired_feed_urls()
     store.close()
     if as_json:
-        click.echo(json.dumps([{k: (v.isoformat() if hasattr(v, "isoformat") else v)
-                                for k, v in asdict(f).items()} for f in rows], indent=2))
+        click.echo(json.dumps([{**{k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                                   for k, v in asdict(f).items()}, "in_config": f.url not in retired}
+                               for f in rows], indent=2))
         return
-    for f in rows:
-        state = f"DISABLED ({f.disabled_reason})" if f.disabled_reason else (f.last_status or "new")
-        click.echo(f"{f.id:>4}  {state:<14} errors={f.consecutive_errors:<3} {f.url}")
+    states = [f"DISABLED ({f.disabled_reason})" if f.disabled_reason else (f.last_status or "new") for f in rows]
+    width = max([len("state"), *map(len, states)])
+    click.echo(f"{'id':>4}  {'state':<{width}}  errors  url")
+    for f, state in zip(rows, states):
+        note = "  (not in the config: kept, no longer polled)" if f.url in retired else ""
+        click.echo(f"{f.id:>4}  {state:<{width}}  {f.consecutive_errors:<6}  {f.url}{note}")
 
 
 @feeds.command("enable")
 @click.argument("url")
+@db_option
 @click.pass_context
 def feeds_enable(ctx: click.Context, url: str) -> None:
     """Re-enable a disabled feed and poll it at the next tick.  Example: newswatch feeds enable URL"""
@@ -146,6 +176,7 @@ def feeds_enable(ctx: click.Context, url: str) -> None:
 @feeds.command("disable")
 @click.argument("url")
 @click.option("--reason", default="disabled by operator", show_default=True)
+@db_option
 @click.pass_context
 def feeds_disable(ctx: click.Context, url: str, reason: str) -> None:
     """Stop polling a feed (its articles stay).  Example: newswatch feeds disable URL --reason 'paywalled'"""
@@ -162,75 +193,46 @@ def _set_enabled(ctx: click.Context, url: str, enabled: bool, reason: str) -> No
     click.echo(f"{'enabled' if enabled else 'disabled'}: {url}")
 
 
-@main.command("import-opml")
-@click.argument("opml", type=click.Path(exists=True, dir_okay=False))
-@click.option("--write", is_flag=True, help="Append the new feeds to the config file (default: print them).")
-@click.pass_context
-def import_opml(ctx: click.Context, opml: str, write: bool) -> None:
-    """Turn an OPML subscription list into [[feeds]] entries.
-
-    \b
-    Example:
-      newswatch -c newswatch.toml import-opml subscriptions.opml --write
-    """
-    from daemon.opml import feeds_from_opml, toml_feed_blocks
-    try:
-        found = feeds_from_opml(Path(opml).read_bytes())
-    except ValueError as exc:
-        click.echo(f"error: {opml}: {exc}", err=True)
-        raise SystemExit(1)
-    config = Path(ctx.obj["config"])
-    existing = set()
-    if config.exists():
-        existing = {f.url for f in load_settings_or_exit(ctx, check_regions=False).feeds}
-    new = [f for f in found if f.url not in existing]
-    text = toml_feed_blocks(new)
-    if write:
-        with config.open("a", encoding="utf-8") as handle:
-            handle.write("\n" + text)
-        click.echo(f"added {len(new)} feeds to {config} ({len(found) - len(new)} already there)", err=True)
-    else:
-        click.echo(text)
-
-
-@main.command("export-opml")
-@click.pass_context
-def export_opml(ctx: click.Context) -> None:
-    """Print the configured feeds as OPML.  Example: newswatch export-opml > feeds.opml"""
-    from daemon.opml import opml_from_feeds
-    click.echo(opml_from_feeds(load_settings_or_exit(ctx, check_regions=False).feeds))
-
-
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--db", "db_path", default=None, help="The store to browse (default: the config's).")
+@db_option
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, db_path: str | None) -> None:
+def serve(ctx: click.Context, host: str, port: int) -> None:
     """Browse the store with Datasette (facets, search, canned queries); works while the daemon writes.
+
+    The process becomes Datasette (exec), so stopping it (Ctrl-C, kill, systemd) stops the server.
 
     \b
     Example:
       newswatch -c config/newswatch.toml serve --port 8001
     """
     from daemon.paths import shipped_config_path
-    db = db_path or store_path(ctx)
-    if not Path(db).exists():
-        click.echo(f"error: no store at {db} yet (run `newswatch run --once` or `newswatch demo` first)", err=True)
-        raise SystemExit(1)
-    metadata = datasette_metadata(Path(db), shipped_config_path("datasette.json"))
+    db = store_path(ctx)
+    open_existing_store(db).close()   # refuses a missing file or another application's database
+    metadata = private_metadata_file(datasette_metadata(Path(db), shipped_config_path("datasette.json")))
     command = [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(metadata),
                "--host", host, "--port", str(port)]
     click.echo(f"browse at http://{host}:{port}/  (Ctrl-C stops)", err=True)
-    raise SystemExit(subprocess.call(command))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)
 
 
-def datasette_metadata(db: Path, template: Path) -> Path:
+def datasette_metadata(db: Path, template: Path) -> dict:
     """Datasette keys metadata by database name (the file's stem): fill the shipped template's "*"."""
-    import tempfile
     metadata = json.loads(template.read_text(encoding="utf-8"))
     metadata["databases"] = {db.stem: metadata["databases"]["*"]}
-    target = Path(tempfile.gettempdir()) / f"newswatch-datasette-{db.stem}.json"
+    return metadata
+
+
+def private_metadata_file(metadata: dict) -> Path:
+    """The metadata in a fresh folder only this user can read: no clash with other users or stores.
+
+    Datasette reads it after the exec, so nobody is left to delete it; the system's temp cleaning does.
+    """
+    import tempfile
+    target = Path(tempfile.mkdtemp(prefix="newswatch-serve-")) / "metadata.json"
     target.write_text(json.dumps(metadata), encoding="utf-8")
     return target
 
@@ -246,9 +248,12 @@ def demo(ctx: click.Context, demo_db: str) -> None:
       newswatch demo && newswatch serve --db newswatch-demo.db
     """
     from daemon.demo import run_demo
+    check_store_folder(demo_db)
     raise SystemExit(run_demo(demo_db, echo=click.echo))
 
 
+main.add_command(import_opml)
+main.add_command(export_opml)
 main.add_command(evaluate)
 main.add_command(reprocess)
 main.add_command(tag_text)

@@ -3,6 +3,10 @@ without ever creating one by accident."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,24 +17,33 @@ from daemon.errors import ConfigError, StoreError
 from daemon.settings import Settings
 
 
-def load_settings_or_exit(ctx: click.Context, *, check_regions: bool = True) -> Settings:
+def load_settings_or_exit(ctx: click.Context, *, check_regions: bool = True, for_running: bool = False) -> Settings:
     """The config named by --config (with --db over its store path), or every problem on stderr and exit 2.
 
     check_regions resolves region names in rules and feeds, which needs the gazetteer (about a second).
+    for_running checks the config as `run` needs it: alert secrets set in the environment, and its
+    warnings printed. The other commands never deliver an alert, so an admin shell (or the Datasette
+    unit) without the secret can still browse and manage the store.
     """
     path = ctx.obj["config"]
     resolver = None
+    region_names: list[str] = []
     if check_regions:
         from daemon.gazetteer import Gazetteer
         gazetteer = Gazetteer.load()
         custom = custom_region_names(path)
         resolver = lambda name: (custom.get(name.lower()) or gazetteer.resolve(name))  # noqa: E731
+        region_names = [region.name for region in gazetteer.regions()]
     try:
-        settings = load_settings(path, resolve_region=resolver)
+        settings = load_settings(path, resolve_region=resolver, secrets=for_running, region_names=region_names)
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem.describe(exc.path)}", err=True)
+        for warning in exc.warnings if for_running else ():
+            click.echo(f"warning: {warning.describe(exc.path)}", err=True)
         raise SystemExit(2)
+    for warning in settings.warnings if for_running else ():
+        click.echo(f"warning: {warning.describe(path)}", err=True)
     if ctx.obj.get("db"):
         settings = replace_settings(settings, storage_path=ctx.obj["db"])
     return settings
@@ -41,18 +54,94 @@ def store_path(ctx: click.Context) -> str:
     return ctx.obj.get("db") or load_settings_or_exit(ctx, check_regions=False).storage_path
 
 
+def db_option(command):
+    """--db after a store command means the same as --db before it; given in both places, the
+    command's own wins (it is the one the operator typed last)."""
+    def remember(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            ctx.obj["db"] = value
+    return click.option("--db", default=None, metavar="PATH", expose_value=False, callback=remember,
+                        help="The store; overrides --db before the command and the config's [storage] path.")(command)
+
+
 def open_existing_store(path: str):
-    """The store at path for the read-and-tweak commands: a missing file or an unusable store is
-    one clear error line, never a traceback and never a new empty store."""
+    """The store at path for the read-and-tweak commands: a missing file is exit 1, a file that is
+    not a newswatch store (or is unusable) exit 2; one clear line either way, never a traceback,
+    never a new empty store and never a byte written to someone else's database."""
     from storage.store import Store
     if not Path(path).is_file():
         click.echo(f"error: no store at {path} (run `newswatch run --once` or `newswatch demo` first)", err=True)
         raise SystemExit(1)
     try:
-        return Store.open(path)
+        return Store.open(path, create=False)
     except StoreError as exc:
         click.echo(f"error: {exc}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(2)
+
+
+def check_store_folder(path: str) -> None:
+    """`run` may create a store, but only in a folder that exists and is writable: exit 2 otherwise."""
+    from storage.store_file import check_store_location
+    if path == ":memory:":
+        return
+    try:
+        check_store_location(Path(path), create=True)
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2)
+
+
+@contextmanager
+def run_lock(store: str) -> Iterator[None]:
+    """One `newswatch run` per store: an exclusive flock on <store>.lock, held for the whole run.
+
+    Two daemons on one store would poll every feed twice and race on its articles. The lock file
+    holds the holder's pid so the refusal can name it; the kernel drops the lock if the holder dies.
+    """
+    if store == ":memory:":
+        yield
+        return
+    lock_path = store + ".lock"
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        click.echo(f"error: cannot create the lock file {lock_path} ({exc.strerror})", err=True)
+        raise SystemExit(2)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            by = f"(pid {holder}) " if holder.isdigit() else ""
+            click.echo(f"error: another `newswatch run` {by}is already using the store {store} "
+                       f"(lock {lock_path}); stop it first", err=True)
+            raise SystemExit(2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)   # no stale pid for the next reader; the file itself stays (unlinking races)
+    finally:
+        os.close(fd)
+
+
+def read_text_or_exit(source) -> str:
+    """A text file's contents as UTF-8, or one line naming the file and the first undecodable byte,
+    exit 2: guessing a legacy encoding would tag mangled words silently."""
+    data = source.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        name = "standard input" if source.name in ("-", "<stdin>") else source.name
+        click.echo(f"error: {name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                   f"convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8", err=True)
+        raise SystemExit(2)
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 copy', '2 copies': counts in messages read as English."""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def custom_region_names(path: str) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""The analysis commands: eval (quality against evaluation data), reprocess (stored articles through
-today's rules) and tag (a text's regions and the reasons). Registered on the main group in cli.py."""
+"""The commands beside the daemon's own: eval (quality against evaluation data), reprocess (stored
+articles through today's rules), tag (a text's regions and the reasons) and OPML in and out.
+Registered on the main group in cli.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from daemon.cli_support import load_settings_or_exit, open_existing_store
+from daemon.cli_support import db_option, load_settings_or_exit, open_existing_store, read_text_or_exit
 from daemon.settings import Settings
 
 
@@ -43,6 +44,7 @@ def eval_extraction(corpus: str, as_json: bool, repeat: int) -> None:
 @click.option("--since", metavar="DATE", default=None,
               help="Only articles fetched on or after this date or time (2026-01-31 or 2026-01-31T08:00, UTC).")
 @click.option("--host", "site", metavar="HOST", default=None, help="Only articles of this host (and its subdomains).")
+@db_option
 @click.pass_context
 def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
     """Re-run extraction (from kept raw pages), cleaning, learned boilerplate, dedup, stories and
@@ -82,7 +84,7 @@ def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
 
 
 @click.command("tag")
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @click.option("--title", default="", help="The article's title (weighs most).")
 @click.option("--hint", "hints", multiple=True, metavar="REGION",
               help="A feed's region hint: ISO code or region name (repeatable).")
@@ -91,6 +93,7 @@ def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
 def tag_text(ctx: click.Context, source, title: str, hints: tuple[str, ...], as_json: bool) -> None:
     """Tag a text (a file, or - for stdin) with regions and show why: which words were read as which
     places, and with what weight. Uses the config's custom regions when the config file exists.
+    The text must be UTF-8 (exit 2 otherwise).
 
     \b
     Example:
@@ -109,11 +112,81 @@ def tag_text(ctx: click.Context, source, title: str, hints: tuple[str, ...], as_
                        err=True)
             raise SystemExit(2)
         region_ids.append(region_id)
-    text = source.read()
+    text = read_text_or_exit(source)
     if as_json:
         click.echo(json.dumps(report(title, text, gazetteer, region_ids), ensure_ascii=False, indent=2))
     else:
         click.echo(describe(title, text, gazetteer, region_ids))
+
+
+@click.command("import-opml")
+@click.argument("opml", type=click.Path(exists=True, dir_okay=False))
+@click.option("--write", is_flag=True, help="Append the new feeds to the config file (default: print them).")
+@click.pass_context
+def import_opml(ctx: click.Context, opml: str, write: bool) -> None:
+    """Turn an OPML subscription list into [[feeds]] entries. Entries the config check would refuse
+    (no absolute http(s) URL, the same feed as a configured one) are left out, one line each saying
+    why; --write appends only if the resulting config still loads, and exits 2 otherwise.
+
+    \b
+    Example:
+      newswatch -c newswatch.toml import-opml subscriptions.opml --write
+    """
+    from daemon.opml import feeds_from_opml, plan_import, toml_feed_blocks
+    try:
+        found = feeds_from_opml(Path(opml).read_bytes())
+    except ValueError as exc:
+        click.echo(f"error: {opml}: {exc}", err=True)
+        raise SystemExit(1)
+    from daemon.config_checks import http_url_problem, private_host_problem
+    config = Path(ctx.obj["config"])
+    settings = load_settings_or_exit(ctx, check_regions=False) if config.exists() else Settings()
+    allow_private = settings.http.allow_private_networks
+    plan = plan_import(found, [f.url for f in settings.feeds], lambda url: http_url_problem(url) or (
+        None if allow_private else private_host_problem(url)))
+    for url, reason in plan.skipped:
+        click.echo(f"skipped {url}: {reason}", err=True)
+    text = toml_feed_blocks(plan.new)
+    if not write:
+        click.echo(text)
+        return
+    before = config.read_text(encoding="utf-8") if config.exists() else ""
+    _refuse_unloadable(config, before + "\n" + text)
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + text)
+    click.echo(f"added {len(plan.new)} feeds to {config} ({len(plan.skipped)} skipped)", err=True)
+
+
+def _refuse_unloadable(config: Path, text: str) -> None:
+    """Load the would-be config from a temporary copy beside the real one (so relative paths mean
+    the same); on any problem print them all and exit 2 with the real config untouched."""
+    import tempfile
+    from daemon.config_file import load_settings
+    from daemon.errors import ConfigError
+    try:
+        fd, trial = tempfile.mkstemp(prefix=".newswatch-import-", suffix=".toml", dir=config.parent)
+    except OSError as exc:
+        click.echo(f"error: cannot write next to {config} ({exc.strerror}); {config} is unchanged", err=True)
+        raise SystemExit(2)
+    try:
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        load_settings(trial, secrets=False)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem.describe(str(config)).replace(trial, str(config))}", err=True)
+        click.echo(f"error: the config would not load with these feeds; {config} is unchanged", err=True)
+        raise SystemExit(2)
+    finally:
+        Path(trial).unlink(missing_ok=True)
+
+
+@click.command("export-opml")
+@click.pass_context
+def export_opml(ctx: click.Context) -> None:
+    """Print the configured feeds as OPML.  Example: newswatch export-opml > feeds.opml"""
+    from daemon.opml import opml_from_feeds
+    click.echo(opml_from_feeds(load_settings_or_exit(ctx, check_regions=False).feeds))
 
 
 def _utc_moment(text: str):

@@ -1,25 +1,35 @@
 """TOML config -> validated Settings; every problem names its key and line.
 
-Validation collects all problems before refusing, so an operator fixes a config in one pass.
+Validation collects all problems before refusing, so an operator fixes a config in one pass;
+they come out in the order they are written. The checks of single values live in
+daemon.config_checks, the key-to-line scanning in daemon.config_lines.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from daemon import residue
+from daemon.config_alerts import alert_rules
+from daemon.config_checks import (MAX_DURATION_S, close_matches, feed_identity, http_url_problem,
+                                  not_blank, parse_duration, placeholder_contact, positive,
+                                  private_host_problem, store_folder_problem)
+from daemon.config_lines import LineIndex, line_in_message
 from daemon.errors import ConfigError, ConfigProblem
-from daemon.settings import (AlertRule, FeedSettings, HttpSettings, SchedulerSettings, Settings,
-                             WebhookSettings)
+from daemon.settings import FeedSettings, HttpSettings, SchedulerSettings, Settings
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
-_UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+__all__ = ["MAX_DURATION_S", "load_settings", "parse_duration", "settings_from_mapping"]
+
+# Older names, still imported elsewhere (daemon.opml, tests).
+_LineIndex = LineIndex
+_http_url_problem = http_url_problem
+_feed_identity = feed_identity
+_positive = positive
 
 # Every key the config may hold, by table; a key outside these is reported as unknown.
 _KNOWN = {
@@ -37,74 +47,44 @@ _KNOWN = {
 }
 
 
-MAX_DURATION_S = 365 * 86400.0   # longer waits overflow date arithmetic and are surely typos
-
-
-def parse_duration(value: Any) -> float:
-    """'15m', '1h', '30s', '2d' or a number of seconds -> seconds; ValueError otherwise."""
-    seconds = None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str) and (match := _DURATION.match(value)):
-        seconds = float(match.group(1)) * _UNIT_S[match.group(2)]
-    if seconds is None or not math.isfinite(seconds):
-        raise ValueError(f"expected a duration such as '15m', '1h' or '30s', got {value!r}")
-    if seconds <= 0:
-        raise ValueError("duration must be positive")
-    if seconds > MAX_DURATION_S:
-        raise ValueError(f"duration {value!r} is longer than a year")
-    return seconds
-
-
-class _LineIndex:
-    """Maps dotted config keys ('feeds[2].url') to the line they are written on.
-
-    tomllib gives no positions, so we scan the text once, tracking table headers and
-    array-of-tables counters; good enough to point an operator at the right line.
-    """
-
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
-
-    def __init__(self, text: str) -> None:
-        self.lines: dict[str, int] = {}
-        counters: dict[str, int] = {}
-        table = ""
-        for number, line in enumerate(text.splitlines(), start=1):
-            header = self._HEADER.match(line)
-            if header:
-                name = header.group(2).replace('"', "").replace("'", "")
-                if header.group(1) == "[[":
-                    counters[name] = counters.get(name, -1) + 1
-                    table = f"{name}[{counters[name]}]"
-                else:
-                    table = name
-                self.lines.setdefault(table, number)
-                continue
-            key = self._KEY.match(line)
-            if key:
-                name = key.group(1).strip().replace('"', "").replace("'", "")
-                self.lines.setdefault(f"{table}.{name}" if table else name, number)
-
-    def line_of(self, key: str) -> int:
-        """The line of key, else of its nearest written parent, else 0."""
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key.rsplit(".", 1)[0] if "." in key else ""
-        return 0
-
-
 class _Checker:
     """Collects problems while reading the parsed TOML into settings values."""
 
-    def __init__(self, index: _LineIndex) -> None:
+    def __init__(self, index: LineIndex, environ: Mapping[str, str], delivery: bool,
+                 region_names: Iterable[str]) -> None:
         self.index = index
-        self.problems: list[ConfigProblem] = []
+        self.environ = environ
+        self.delivery = delivery              # check what only alert delivery needs (secrets, programs)
+        self.region_names = list(region_names)
+        self._problems: list[tuple[float, ConfigProblem]] = []
+        self._warnings: list[tuple[float, ConfigProblem]] = []
         self.feed_urls: dict[str, str] = {}   # canonical feed URL -> the key that first named it
 
+    def _placed(self, key: str) -> tuple[float, int]:
+        line = self.index.line_of(key)
+        return (line or math.inf), line
+
     def problem(self, key: str, message: str) -> None:
-        self.problems.append(ConfigProblem(key, self.index.line_of(key), message))
+        order, line = self._placed(key)
+        self._problems.append((order, ConfigProblem(key, line, message)))
+
+    def warning(self, key: str, message: str) -> None:
+        order, line = self._placed(key)
+        self._warnings.append((order, ConfigProblem(key, line, message)))
+
+    def elsewhere(self, key: str, problems: Iterable[ConfigProblem]) -> None:
+        """Problems inside another file the config names, reported where key names it."""
+        order = self._placed(key)[0]
+        self._problems.extend((order, problem) for problem in problems)
+
+    @property
+    def problems(self) -> list[ConfigProblem]:
+        """Every problem, in the order of the lines they sit on (unplaced ones last)."""
+        return [problem for _, problem in sorted(self._problems, key=lambda item: item[0])]
+
+    @property
+    def warnings(self) -> tuple[ConfigProblem, ...]:
+        return tuple(problem for _, problem in sorted(self._warnings, key=lambda item: item[0]))
 
     def unknown_keys(self, table: Mapping[str, Any], known_as: str, prefix: str) -> None:
         for name in table:
@@ -144,7 +124,9 @@ class _Checker:
         for name in self.string_list(table, "regions", prefix):
             region_id = known_region(name)
             if region_id is None:
-                self.problem(f"{prefix}.regions", f"unknown region {name!r}")
+                guesses = close_matches(name, self.region_names)
+                hint = f" (did you mean {', '.join(repr(g) for g in guesses)}?)" if guesses else ""
+                self.problem(f"{prefix}.regions", f"unknown region {name!r}{hint}")
             else:
                 ids.append(region_id)
         return ids
@@ -157,29 +139,17 @@ class _Checker:
         return tuple(v.strip() for v in value)
 
 
-def _positive(value: Any) -> str | None:
-    return None if value > 0 else "must be greater than zero"
-
-
-def _http_url_problem(url: str) -> str | None:
-    try:
-        parts = urlsplit(url.strip())
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError as exc:
-        return f"not a valid URL ({exc}): {url!r}"
-    if parts.scheme not in ("http", "https"):
-        return f"not an http(s) URL: {url!r}"
-    if not parts.hostname:
-        return f"URL has no host: {url!r}"
-    return None
-
-
 def load_settings(path: str | os.PathLike, *, resolve_region: Callable[[str], str | None] | None = None,
-                  environ: Mapping[str, str] | None = None) -> Settings:
+                  environ: Mapping[str, str] | None = None, secrets: bool = True,
+                  region_names: Iterable[str] = ()) -> Settings:
     """Read and validate the config at path; raise ConfigError listing every problem.
 
     resolve_region maps a region name or id from the config to a region id (None when unknown);
-    without it region names are kept as written and not checked.
+    without it region names are kept as written and not checked. region_names are the names an
+    unknown region is compared with to suggest what was meant. secrets=False is for commands
+    that never deliver alerts: a webhook secret missing from the environment, or an alert
+    command's program missing from PATH, is then no problem. Findings that do not stop the
+    daemon (a placeholder contact) come back as Settings.warnings.
     """
     path = Path(path)
     try:
@@ -191,16 +161,20 @@ def load_settings(path: str | os.PathLike, *, resolve_region: Callable[[str], st
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 0
-        raise ConfigError([ConfigProblem("(syntax)", line, str(exc))], str(path))
-    return settings_from_mapping(raw, _LineIndex(text), str(path), resolve_region=resolve_region,
-                                 environ=os.environ if environ is None else environ)
+        raise ConfigError([ConfigProblem("(syntax)", line_in_message(str(exc)), str(exc))], str(path))
+    return settings_from_mapping(raw, LineIndex(text), str(path), resolve_region=resolve_region,
+                                 environ=os.environ if environ is None else environ, secrets=secrets,
+                                 region_names=region_names)
 
 
-def settings_from_mapping(raw: Mapping[str, Any], index: _LineIndex, source: str, *,
+def settings_from_mapping(raw: Mapping[str, Any], index: LineIndex, source: str, *,
                           resolve_region: Callable[[str], str | None] | None,
-                          environ: Mapping[str, str]) -> Settings:
-    check = _Checker(index)
+                          environ: Mapping[str, str], secrets: bool = True,
+                          region_names: Iterable[str] = ()) -> Settings:
+    """Settings from an already parsed config (see load_settings for the keywords)."""
+    custom_table = raw.get("regions", {}).get("custom") if isinstance(raw.get("regions"), dict) else None
+    names = [*region_names, *(custom_table if isinstance(custom_table, dict) else ())]
+    check = _Checker(index, environ, secrets, names)
     check.unknown_keys(raw, "", "")
     tables = {}
     for name in ("storage", "http", "scheduler", "extraction", "regions"):
@@ -213,24 +187,7 @@ def settings_from_mapping(raw: Mapping[str, Any], index: _LineIndex, source: str
         tables[name] = table
 
     storage, http_t, sched_t, extr = (tables[n] for n in ("storage", "http", "scheduler", "extraction"))
-    defaults = HttpSettings()
-    http = HttpSettings(
-        user_agent=check.typed(http_t, "user_agent", "http", str, defaults.user_agent,
-                               lambda v: None if v.strip() else "must not be empty"),
-        connect_timeout=check.duration(http_t, "connect_timeout", "http", defaults.connect_timeout),
-        read_timeout=check.duration(http_t, "read_timeout", "http", defaults.read_timeout),
-        total_timeout=check.duration(http_t, "total_timeout", "http", defaults.total_timeout),
-        max_bytes=check.typed(http_t, "max_bytes", "http", int, defaults.max_bytes, _positive),
-        max_redirects=check.typed(http_t, "max_redirects", "http", int, defaults.max_redirects,
-                                  lambda v: None if v >= 0 else "must be zero or more"),
-        allow_private_networks=check.typed(http_t, "allow_private_networks", "http", bool,
-                                           defaults.allow_private_networks),
-        global_concurrency=check.typed(http_t, "global_concurrency", "http", int,
-                                       defaults.global_concurrency, _positive),
-        per_host_concurrency=check.typed(http_t, "per_host_concurrency", "http", int,
-                                         defaults.per_host_concurrency, _positive),
-        max_retry_after=check.duration(http_t, "max_retry_after", "http", defaults.max_retry_after),
-    )
+    http = _http(http_t, check)
     sdef = SchedulerSettings()
     scheduler = SchedulerSettings(
         tick_s=check.duration(sched_t, "tick", "scheduler", sdef.tick_s),
@@ -238,41 +195,79 @@ def settings_from_mapping(raw: Mapping[str, Any], index: _LineIndex, source: str
                            lambda v: None if 0 <= v < 1 else "must be between 0 and 1"),
         max_backoff_s=int(check.duration(sched_t, "max_backoff", "scheduler", sdef.max_backoff_s)),
         disable_after_errors=check.typed(sched_t, "disable_after_errors", "scheduler", int,
-                                         sdef.disable_after_errors, _positive),
+                                         sdef.disable_after_errors, positive),
     )
 
     custom = _custom_regions(tables["regions"], check, resolve_region)
     feeds = _feeds(raw.get("feeds", []), check)
     known_region = _region_resolver(custom, resolve_region)
-    feeds = tuple(_resolved_feed(i, f, known_region, check) for i, f in enumerate(feeds))
-    alerts = _alerts(raw.get("alerts", []), check, known_region, {f.url for f in feeds}, environ)
-
-    residue = check.typed(extr, "residue_rules", "extraction", str, None)
-    if residue and source:
-        candidate = Path(residue)
-        if not candidate.is_absolute():
-            candidate = Path(source).resolve().parent / candidate
-        if not candidate.is_file():
-            check.problem("extraction.residue_rules", f"file not found: {candidate}")
-        residue = str(candidate)
+    feeds = tuple(_resolved_feed(i, f, known_region, check, http.allow_private_networks)
+                  for i, f in enumerate(feeds))
+    alerts = alert_rules(raw.get("alerts", []), check, known_region, feeds)
     settings = Settings(
-        storage_path=check.typed(storage, "path", "storage", str, "newswatch.db",
-                                 lambda v: None if v.strip() else "must not be empty"),
+        storage_path=check.typed(storage, "path", "storage", str, "newswatch.db", _store_path_problem),
         http=http,
         scheduler=scheduler,
         custom_regions=custom,
         feeds=feeds,
         alerts=alerts,
-        residue_rules_path=residue,
+        residue_rules_path=_residue_rules(extr, source, check),
         raw_retention_days=check.typed(storage, "raw_retention_days", "storage", int, 30,
                                        lambda v: None if v >= 0 else "must be zero or more"),
         workers=check.typed(extr, "workers", "extraction", int, 0,
                             lambda v: None if v >= 0 else "must be zero (one per core) or more"),
         source_path=source,
+        warnings=check.warnings,
     )
     if check.problems:
-        raise ConfigError(check.problems, source)
+        raise ConfigError(check.problems, source, check.warnings)
     return settings
+
+
+def _http(table: Mapping[str, Any], check: _Checker) -> HttpSettings:
+    defaults = HttpSettings()
+    http = HttpSettings(
+        user_agent=check.typed(table, "user_agent", "http", str, defaults.user_agent, not_blank),
+        connect_timeout=check.duration(table, "connect_timeout", "http", defaults.connect_timeout),
+        read_timeout=check.duration(table, "read_timeout", "http", defaults.read_timeout),
+        total_timeout=check.duration(table, "total_timeout", "http", defaults.total_timeout),
+        max_bytes=check.typed(table, "max_bytes", "http", int, defaults.max_bytes, positive),
+        max_redirects=check.typed(table, "max_redirects", "http", int, defaults.max_redirects,
+                                  lambda v: None if v >= 0 else "must be zero or more"),
+        allow_private_networks=check.typed(table, "allow_private_networks", "http", bool,
+                                           defaults.allow_private_networks),
+        global_concurrency=check.typed(table, "global_concurrency", "http", int,
+                                       defaults.global_concurrency, positive),
+        per_host_concurrency=check.typed(table, "per_host_concurrency", "http", int,
+                                         defaults.per_host_concurrency, positive),
+        max_retry_after=check.duration(table, "max_retry_after", "http", defaults.max_retry_after),
+    )
+    if http.per_host_concurrency > http.global_concurrency:
+        check.problem("http.per_host_concurrency",
+                      f"{http.per_host_concurrency} is more than global_concurrency "
+                      f"({http.global_concurrency}), which caps every host too")
+    if (placeholder := placeholder_contact(http.user_agent)):
+        check.warning("http.user_agent", placeholder)
+    return http
+
+
+def _store_path_problem(value: str) -> str | None:
+    return not_blank(value) or store_folder_problem(value)
+
+
+def _residue_rules(table: Mapping[str, Any], source: str, check: _Checker) -> str | None:
+    """The extra residue rules file, checked now: a bad pattern would otherwise fail every article."""
+    written = check.typed(table, "residue_rules", "extraction", str, None, not_blank)
+    if not written or not source:
+        return written
+    candidate = Path(written)
+    if not candidate.is_absolute():
+        candidate = Path(source).resolve().parent / candidate
+    if not candidate.is_file():
+        check.problem("extraction.residue_rules", f"file not found: {candidate}")
+    else:
+        check.elsewhere("extraction.residue_rules", residue.check_rules(candidate))
+    return str(candidate)
 
 
 def _custom_regions(table: Mapping[str, Any], check: _Checker,
@@ -323,18 +318,18 @@ def _feeds(items: Any, check: _Checker) -> list[tuple[str, dict]]:
 
 
 def _resolved_feed(i: int, entry: tuple[str, dict], known_region: Callable[[str], str | None],
-                   check: _Checker) -> FeedSettings:
+                   check: _Checker, allow_private: bool) -> FeedSettings:
     prefix, table = entry
     check.unknown_keys(table, "feeds", prefix)
     url = check.typed(table, "url", prefix, str, "")
     if not url:
         if "url" not in table:
             check.problem(f"{prefix}.url", "missing: every feed needs a url")
-    elif (error := _http_url_problem(url)):
+    elif (error := http_url_problem(url) or (None if allow_private else private_host_problem(url))):
         check.problem(f"{prefix}.url", error)
     else:
         seen = check.feed_urls
-        key = _feed_identity(url)
+        key = feed_identity(url)
         if key in seen:
             check.problem(f"{prefix}.url", f"duplicate feed URL (same as {seen[key]}.url)")
         else:
@@ -345,73 +340,3 @@ def _resolved_feed(i: int, entry: tuple[str, dict], known_region: Callable[[str]
         check.problem(f"{prefix}.interval", "must be at least 1m (be polite to publishers)")
     return FeedSettings(url=url.strip(), name=check.typed(table, "name", prefix, str, ""),
                         regions=tuple(regions), interval_s=int(interval))
-
-
-def _feed_identity(url: str) -> str:
-    """Two feed URLs that differ only in case of host, a default port or a trailing slash are the same feed."""
-    try:
-        from daemon.urls import canonical_url
-        return canonical_url(url)
-    except Exception:  # the URL module is stricter; fall back to a plain comparison
-        return url.strip().rstrip("/").lower()
-
-
-def _alerts(items: Any, check: _Checker, known_region: Callable[[str], str | None],
-            feed_urls: set[str], environ: Mapping[str, str]) -> tuple[AlertRule, ...]:
-    if not isinstance(items, list):
-        check.problem("alerts", "expected [[alerts]] tables")
-        return ()
-    rules, names = [], set()
-    for i, table in enumerate(items):
-        prefix = f"alerts[{i}]"
-        if not isinstance(table, dict):
-            check.problem(prefix, "expected an [[alerts]] table")
-            continue
-        check.unknown_keys(table, "alerts", prefix)
-        name = check.typed(table, "name", prefix, str, "")
-        if not name.strip():
-            check.problem(f"{prefix}.name", "missing: every alert rule needs a name")
-        elif name in names:
-            check.problem(f"{prefix}.name", f"duplicate alert name {name!r}")
-        names.add(name)
-        regions = check.region_ids(table, prefix, known_region)
-        feeds = check.string_list(table, "feeds", prefix)
-        for url in feeds:
-            if url not in feed_urls:
-                check.problem(f"{prefix}.feeds", f"not a configured feed: {url!r}")
-        keywords = check.string_list(table, "keywords", prefix)
-        webhook = _webhook(table.get("webhook"), f"{prefix}.webhook", check, environ)
-        command = check.string_list(table, "command", prefix) if "command" in table else ()
-        if webhook is None and not command:
-            check.problem(prefix, "an alert rule needs an action: webhook = {…} or command = [...]")
-        if not (regions or keywords or feeds):
-            check.problem(prefix, "an alert rule needs at least one of regions, keywords, feeds")
-        rules.append(AlertRule(
-            name=name, regions=tuple(regions), keywords=keywords, feeds=feeds,
-            focus_only=check.typed(table, "focus_only", prefix, bool, False),
-            on_update=check.typed(table, "on_update", prefix, bool, False),
-            webhook=webhook, command=command))
-    return tuple(rules)
-
-
-def _webhook(value: Any, prefix: str, check: _Checker, environ: Mapping[str, str]) -> WebhookSettings | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        check.problem(prefix, "expected a table: { url = \"…\", secret_env = \"…\" }")
-        return None
-    check.unknown_keys(value, "alerts.webhook", prefix)
-    url = check.typed(value, "url", prefix, str, "")
-    if not url:
-        check.problem(f"{prefix}.url", "missing: a webhook needs a url")
-    elif (error := _http_url_problem(url)):
-        check.problem(f"{prefix}.url", error)
-    secret = check.typed(value, "secret", prefix, str, None)
-    secret_env = check.typed(value, "secret_env", prefix, str, None)
-    if secret_env and not environ.get(secret_env):
-        check.problem(f"{prefix}.secret_env", f"environment variable {secret_env} is not set (the webhook secret)")
-    elif secret_env:
-        secret = environ[secret_env]
-    if not secret:
-        check.problem(prefix, "missing secret: set secret_env (recommended) or secret")
-    return WebhookSettings(url=url, secret=secret, secret_env=secret_env)

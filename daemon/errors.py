@@ -2,39 +2,56 @@
 
 Expected trouble from the outside world (timeouts, 404s, bozo feeds) becomes a recorded
 outcome with a reason; these exceptions carry that reason and the offending URL or key.
+Each one rebuilds from its own fields when unpickled, so an error raised in an extraction
+worker reaches the daemon intact instead of breaking the process pool.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 
 class NewswatchError(Exception):
     """Base of every error newswatch raises on purpose."""
 
 
-class ConfigError(NewswatchError):
-    """One or more problems in the TOML config; each problem names its key and line."""
-
-    def __init__(self, problems: list["ConfigProblem"], path: str = "") -> None:
-        self.problems = problems
-        self.path = path
-        lines = [p.describe(path) for p in problems]
-        super().__init__("\n".join(lines) if lines else "invalid configuration")
-
-
+@dataclass(frozen=True, slots=True)
 class ConfigProblem:
-    """A single config problem: the dotted key, the line it sits on (0 if unknown), what is wrong."""
+    """A single config problem: the dotted key, the line it sits on (0 if unknown), what is wrong.
 
-    __slots__ = ("key", "line", "message")
+    path names the file the problem sits in when that is not the config itself (an extra residue
+    rules file the config points to); empty means the file the whole report is about.
+    """
 
-    def __init__(self, key: str, line: int, message: str) -> None:
-        self.key, self.line, self.message = key, line, message
+    key: str
+    line: int
+    message: str
+    path: str = ""
 
     def describe(self, path: str = "") -> str:
-        where = f"{path}:{self.line}" if self.line else (path or "config")
+        """'file:line: key: message', the one line an operator reads."""
+        path = self.path or path or "config"
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.key}: {self.message}"
 
-    def __repr__(self) -> str:  # pragma: no cover - debugging aid
-        return f"ConfigProblem({self.key!r}, {self.line}, {self.message!r})"
+
+class ConfigError(NewswatchError):
+    """One or more problems in the TOML config; each problem names its key and line.
+
+    warnings are the findings that do not stop the config from loading (a placeholder contact),
+    carried along so a refused config still shows them.
+    """
+
+    def __init__(self, problems: list[ConfigProblem], path: str = "",
+                 warnings: tuple[ConfigProblem, ...] = ()) -> None:
+        self.problems = list(problems)
+        self.path = path
+        self.warnings = tuple(warnings)
+        lines = [p.describe(path) for p in self.problems]
+        super().__init__("\n".join(lines) if lines else "invalid configuration")
+
+    def __reduce__(self):
+        return type(self), (self.problems, self.path, self.warnings)
 
 
 class FetchError(NewswatchError):
@@ -45,6 +62,9 @@ class FetchError(NewswatchError):
         self.url, self.reason, self.status, self.retry_after = url, reason, status, retry_after
         super().__init__(f"{url}: {reason}")
 
+    def __reduce__(self):
+        return type(self), (self.url, self.reason), self.__dict__
+
 
 class FeedParseError(NewswatchError):
     """Bytes at a feed URL that yield no entries (HTML page, broken XML, empty body)."""
@@ -53,6 +73,9 @@ class FeedParseError(NewswatchError):
         self.url, self.reason = url, reason
         super().__init__(f"{url}: {reason}")
 
+    def __reduce__(self):
+        return type(self), (self.url, self.reason), self.__dict__
+
 
 class ExtractionError(NewswatchError):
     """A page from which no usable article text could be extracted."""
@@ -60,6 +83,9 @@ class ExtractionError(NewswatchError):
     def __init__(self, url: str, reason: str) -> None:
         self.url, self.reason = url, reason
         super().__init__(f"{url}: {reason}")
+
+    def __reduce__(self):
+        return type(self), (self.url, self.reason), self.__dict__
 
 
 # The store's error lives with the store (storage never imports daemon); re-exported here so

@@ -248,7 +248,12 @@ class Gazetteer:
         return self._members.get(region_id, frozenset())
 
     def resolve(self, name_or_id: str) -> str | None:
-        """A region id for a config or user reference: an id, a country name, a region name."""
+        """A region id for a config or user reference, or None when it names no region.
+
+        Tried in order: a region id, a country (code or name), a subregion, continent or custom
+        region name, then a city -- only one written exactly as its name, so an unknown region
+        such as "EU" is reported rather than quietly becoming the town of Eu.
+        """
         text = name_or_id.strip()
         if text.upper() in self._regions and self._regions[text.upper()].kind == "country":
             return text.upper()
@@ -257,11 +262,12 @@ class Gazetteer:
         if slug(text) in self._regions:
             return slug(text)
         entries = self.index.get(name_key(text), ())
-        for kinds in (("region",), ("country", "alias", "abbreviation"), ("demonym",), ("city",)):
+        for kinds in (("country", "alias", "abbreviation"), ("region",), ("demonym",)):
             found = [e for e in entries if e.kind in kinds]
             if found:
                 return max(found, key=lambda e: e.population).target
-        return None
+        cities = [e for e in entries if e.kind == "city" and (city := self.region(e.target)) and city.name == text]
+        return max(cities, key=lambda e: e.population).target if cities else None
 
     def containing(self, region_id: str) -> tuple[str, ...]:
         """Ids of every region containing this one, nearest first (city -> country -> ...)."""

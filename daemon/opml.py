@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from daemon.config_checks import http_url_problem
+from daemon.config_file import _feed_identity
 from daemon.settings import FeedSettings
+
+
+@dataclass(frozen=True, slots=True)
+class OpmlImport:
+    """What an OPML list adds to a config, and what it leaves out with the reason for each."""
+
+    new: tuple[FeedSettings, ...]
+    skipped: tuple[tuple[str, str], ...]   # (url as in the OPML, why it was left out)
 
 
 def feeds_from_opml(data: bytes) -> list[FeedSettings]:
@@ -28,6 +39,32 @@ def feeds_from_opml(data: bytes) -> list[FeedSettings]:
         seen.add(url)
         found.append(FeedSettings(url=url, name=(outline.get("title") or outline.get("text") or "").strip()))
     return found
+
+
+def plan_import(found: Iterable[FeedSettings], configured_urls: Iterable[str],
+                url_problem: Callable[[str], str | None] = http_url_problem) -> OpmlImport:
+    """Keep the OPML feeds the config check would accept: absolute http(s) URLs that are not the
+    same feed as a configured feed or an earlier entry of the list. Same means what the config
+    check compares (host case, default port, trailing slash), and http:// next to https:// too:
+    one site's feed under both schemes would be polled twice. url_problem is the config check's
+    verdict on a URL (None when it is acceptable)."""
+    seen = {_same_feed_key(url): f"already in the config as {url}" for url in configured_urls}
+    new, skipped = [], []
+    for feed in found:
+        if (problem := url_problem(feed.url)):
+            skipped.append((feed.url, problem))
+            continue
+        key = _same_feed_key(feed.url)
+        if key in seen:
+            skipped.append((feed.url, seen[key]))
+            continue
+        seen[key] = f"the same feed as {feed.url} earlier in the list"
+        new.append(feed)
+    return OpmlImport(tuple(new), tuple(skipped))
+
+
+def _same_feed_key(url: str) -> str:
+    return _feed_identity(url).split("://", 1)[-1]
 
 
 def toml_feed_blocks(feeds: Sequence[FeedSettings]) -> str:

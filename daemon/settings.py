@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from daemon.errors import ConfigProblem
+
 
 @dataclass(frozen=True, slots=True)
 class HttpSettings:
@@ -70,4 +72,7 @@ class Settings:
     raw_retention_days: int = 30
     workers: int = 0                        # extraction processes; 0 = one per core
     source_path: str = ""
+    # Findings that do not stop the daemon (a placeholder contact in the user agent): check-config
+    # prints them as warnings; each names its key and line like a problem does.
+    warnings: tuple[ConfigProblem, ...] = ()
 

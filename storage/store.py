@@ -26,6 +26,7 @@ from storage.outbox import OutboxMixin
 from storage.times import iso, parse_iso
 from storage.schema import known_migration_names, migrations
 from storage.site_lines import SiteLines, SiteLinesMixin
+from storage.store_file import applied_migrations, check_store_location, database_problem
 
 _SIGNED = 1 << 63
 
@@ -101,24 +102,26 @@ class Store(OutboxMixin, SiteLinesMixin):
         self.db, self.path = db, path
 
     @classmethod
-    def open(cls, path: str | Path) -> "Store":
-        """Open (creating if needed) and migrate the store; refuse a store from a newer version."""
+    def open(cls, path: str | Path, *, create: bool = True) -> "Store":
+        """Open and migrate the store; refuse a store from a newer version and any SQLite file that
+        belongs to another application, before writing a byte to it.
+
+        create=False is for the commands that only read or tweak a store: the file must already be
+        a newswatch store. Folders are never created: a mistyped path is an error, not a new tree.
+        """
         path = str(path)
-        try:
-            if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot create the store's folder ({exc.strerror})") from exc
+        if path != ":memory:":
+            check_store_location(Path(path), create)
         try:
             conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
             db = Database(conn)
-            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA busy_timeout=30000")
+            applied = applied_migrations(db, path, create)
+            db.execute("PRAGMA journal_mode=WAL")   # the first write: only once the file is known to be ours
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA busy_timeout=30000")
-            applied = {m.name for m in migrations.applied(db)} if "_sqlite_migrations" in db.table_names() else set()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: not a usable SQLite database ({exc})") from exc
+            raise StoreError(database_problem(Path(path), exc)) from exc
         unknown = applied - known_migration_names()
         if unknown:
             raise StoreError(f"{path}: written by a newer newswatch (unknown migrations: "
@@ -171,6 +174,10 @@ class Store(OutboxMixin, SiteLinesMixin):
 
     def feeds(self) -> list[Feed]:
         return [self._feed(row) for row in self.db["feeds"].rows_where(order_by="id")]
+
+    def retired_feed_urls(self) -> set[str]:
+        """Feeds kept in the store (with their articles) after they left the config: no longer polled."""
+        return {url for (url,) in self.db.execute("SELECT url FROM feeds WHERE in_config = 0").fetchall()}
 
     def feed(self, feed_id: int) -> Feed:
         return self._feed(self.db["feeds"].get(feed_id))
@@ -428,8 +435,9 @@ class Store(OutboxMixin, SiteLinesMixin):
             copies=one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
             stories=one("SELECT count(DISTINCT story_id) FROM articles"),
             feeds=one("SELECT count(*) FROM feeds WHERE in_config = 1"),
-            failing_feeds=one("SELECT count(*) FROM feeds WHERE in_config = 1 AND consecutive_errors > 0"),
-            disabled_feeds=one("SELECT count(*) FROM feeds WHERE disabled_reason IS NOT NULL"),
+            failing_feeds=one("SELECT count(*) FROM feeds WHERE in_config = 1 AND consecutive_errors > 0 "
+                              "AND disabled_reason IS NULL"),   # a disabled feed is counted once, as disabled
+            disabled_feeds=one("SELECT count(*) FROM feeds WHERE in_config = 1 AND disabled_reason IS NOT NULL"),
             skipped=one("SELECT count(*) FROM skipped_entries"),
             deliveries_pending=one("SELECT count(*) FROM deliveries WHERE status = 'pending'"),
             deliveries_delivered=one("SELECT count(*) FROM deliveries WHERE status = 'delivered'"),

@@ -2,12 +2,14 @@
 
 import asyncio
 import json
+import shutil
+import stat
 from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
 
-from daemon.cli import datasette_metadata
+from daemon.cli import datasette_metadata, private_metadata_file
 from daemon.demo import run_demo
 from daemon.paths import shipped_config_path
 
@@ -20,7 +22,7 @@ def demo_db(tmp_path_factory) -> Path:
 
 
 def get(db: Path, path: str) -> dict:
-    metadata = json.loads(datasette_metadata(db, shipped_config_path("datasette.json")).read_text())
+    metadata = datasette_metadata(db, shipped_config_path("datasette.json"))
 
     async def fetch():
         app = Datasette([str(db)], metadata=metadata)
@@ -56,5 +58,17 @@ def test_canned_query_carried_by_lists_the_copy(demo_db):
 
 
 def test_table_descriptions_come_from_the_shipped_metadata(demo_db):
-    metadata = json.loads(datasette_metadata(demo_db, shipped_config_path("datasette.json")).read_text())
+    metadata = datasette_metadata(demo_db, shipped_config_path("datasette.json"))
     assert "duplicate_of" in metadata["databases"]["archive"]["tables"]["articles"]["description"]
+
+
+def test_each_serve_writes_its_metadata_in_its_own_private_folder(demo_db):
+    metadata = datasette_metadata(demo_db, shipped_config_path("datasette.json"))
+    first, second = private_metadata_file(metadata), private_metadata_file(metadata)
+    try:
+        assert first.parent != second.parent
+        assert stat.S_IMODE(first.parent.stat().st_mode) == 0o700
+        assert json.loads(first.read_text()) == metadata
+    finally:
+        shutil.rmtree(first.parent)
+        shutil.rmtree(second.parent)

@@ -42,7 +42,7 @@ def test_status_and_feed_switches_on_a_store(tmp_path):
     open_store(load_settings(config)).close()
     assert invoke("-c", str(config), "feeds", "disable", "https://a.example/rss", "--reason", "paywalled").exit_code == 0
     status = json.loads(invoke("-c", str(config), "status", "--json").output)
-    assert status["disabled_feeds"] == 1 and status["failing"][0]["disabled"] == "paywalled"
+    assert status["disabled_feeds"] == 1 and status["disabled"][0]["reason"] == "paywalled"
     assert invoke("-c", str(config), "feeds", "enable", "https://a.example/rss").exit_code == 0
     assert json.loads(invoke("-c", str(config), "status", "--json").output)["disabled_feeds"] == 0
     assert invoke("-c", str(config), "feeds", "enable", "https://unknown.example/rss").exit_code == 1
@@ -62,5 +62,75 @@ def test_store_commands_on_a_missing_or_broken_store_give_one_line(tmp_path):
         missing = invoke("--db", str(tmp_path / "absent.db"), *args)
         broken = invoke("--db", str(tmp_path / "junk.db"), *args)
         assert missing.exit_code == 1 and "no store at" in missing.output
-        assert broken.exit_code == 1 and "not a usable SQLite database" in broken.output
+        assert broken.exit_code == 2 and "not a usable SQLite database" in broken.output
     assert not (tmp_path / "absent.db").exists()
+
+
+MESSY_OPML = b"""<?xml version="1.0"?><opml version="2.0"><head><title>subs</title></head><body>
+<outline text="Relative" xmlUrl="/feed.xml"/>
+<outline text="Other scheme" xmlUrl="http://a.example/rss"/>
+<outline text="Other case" xmlUrl="https://A.EXAMPLE/rss"/>
+<outline text="New" xmlUrl="https://c.example/feed"/></body></opml>"""
+
+
+def test_opml_import_skips_entries_the_config_check_would_refuse_one_line_each(tmp_path):
+    config = write_config(tmp_path / "n.toml", tmp_path / "n.db", ["https://a.example/rss"])
+    (tmp_path / "subs.opml").write_bytes(MESSY_OPML)
+    result = invoke("-c", str(config), "import-opml", str(tmp_path / "subs.opml"), "--write")
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if line.startswith("skipped")] == [
+        "skipped /feed.xml: not an http(s) URL: '/feed.xml'",
+        "skipped http://a.example/rss: already in the config as https://a.example/rss",
+        "skipped https://A.EXAMPLE/rss: already in the config as https://a.example/rss"]
+    assert invoke("-c", str(config), "check-config").exit_code == 0
+    listed = invoke("-c", str(config), "export-opml")
+    urls = [f.url for f in feeds_from_opml(listed.output.encode())]
+    assert urls == ["https://a.example/rss", "https://c.example/feed"]
+
+
+def test_opml_import_refuses_to_write_a_config_that_would_not_load_and_leaves_it_unchanged(tmp_path):
+    config = tmp_path / "n.toml"
+    config.write_text(f'feeds = [{{ url = "https://a.example/rss" }}]\n\n[storage]\npath = "{tmp_path / "n.db"}"\n',
+                      encoding="utf-8")   # an inline array: appended [[feeds]] tables cannot extend it
+    before = config.read_bytes()
+    (tmp_path / "subs.opml").write_bytes(OPML)
+    result = invoke("-c", str(config), "import-opml", str(tmp_path / "subs.opml"), "--write")
+    assert result.exit_code == 2
+    assert f"the config would not load with these feeds; {config} is unchanged" in result.output
+    assert config.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.toml", "subs.opml"]
+
+
+def test_status_shows_a_disabled_feed_on_its_own_line_not_as_failing(tmp_path):
+    from storage.records import Feed
+    from storage.store import Store
+    from datetime import datetime, timezone
+    store = Store.open(tmp_path / "n.db")
+    store.sync_feeds([Feed(url="https://a.example/rss")], datetime.now(timezone.utc))
+    store.set_feed_enabled("https://a.example/rss", False, "paywalled")
+    store.close()
+    lines = invoke("--db", str(tmp_path / "n.db"), "status").output.splitlines()
+    assert lines[1:] == ["  disabled: https://a.example/rss (paywalled)"]
+    assert "(0 failing, 1 disabled)" in lines[0]
+
+
+def test_feeds_list_marks_feeds_no_longer_configured_and_keeps_columns_aligned(tmp_path):
+    from storage.records import Feed
+    from storage.store import Store
+    from datetime import datetime, timezone
+    now = datetime.now(timezone.utc)
+    store = Store.open(tmp_path / "n.db")
+    store.sync_feeds([Feed(url="https://a.example/rss"), Feed(url="https://b.example/rss")], now)
+    store.set_feed_enabled("https://a.example/rss", False, "disabled by operator")
+    store.sync_feeds([Feed(url="https://a.example/rss")], now)
+    store.close()
+    lines = invoke("--db", str(tmp_path / "n.db"), "feeds", "list").output.splitlines()
+    assert len({line.index("url" if i == 0 else "https://") for i, line in enumerate(lines)}) == 1
+    assert lines[1].split() == ["1", "DISABLED", "(disabled", "by", "operator)", "0", "https://a.example/rss"]
+    assert lines[2].endswith("https://b.example/rss  (not in the config: kept, no longer polled)")
+
+
+def test_counts_in_messages_use_the_right_plural():
+    from daemon.cli_support import counted
+    assert [counted(1, "copy", "copies"), counted(2, "copy", "copies"), counted(1, "feed"), counted(0, "feed")] == [
+        "1 copy", "2 copies", "1 feed", "0 feeds"]

@@ -6,6 +6,7 @@ import pytest
 
 from daemon.errors import ConfigError
 from daemon.config_file import load_settings, parse_duration
+from tests.config_world import problems_in, write_toml
 
 GOOD = """
 [storage]
@@ -33,16 +34,11 @@ webhook = { url = "https://hooks.example.org/in", secret_env = "HOOK_SECRET" }
 """
 
 
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "newswatch.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+write = write_toml
 
 
 def problems(tmp_path: Path, text: str, **kwargs) -> list[tuple[str, int, str]]:
-    with pytest.raises(ConfigError) as caught:
-        load_settings(write(tmp_path, text), environ=kwargs.pop("environ", {"HOOK_SECRET": "s"}), **kwargs)
-    return [(p.key, p.line, p.message) for p in caught.value.problems]
+    return problems_in(write(tmp_path, text), environ=kwargs.pop("environ", {"HOOK_SECRET": "s"}), **kwargs)
 
 
 def test_a_good_config_loads_with_every_value(tmp_path):
@@ -92,7 +88,7 @@ def test_unknown_region_in_a_rule_is_reported(tmp_path):
     known = {"ml": "ML", "ne": "NE", "bf": "BF", "td": "TD", "mr": "MR", "sahel": "sahel"}
     found = problems(tmp_path, GOOD.replace('regions = ["Sahel"]', 'regions = ["Sahelistan"]'),
                      resolve_region=lambda name: known.get(name.lower()))
-    assert found == [("alerts[0].regions", 21, "unknown region 'Sahelistan'")]
+    assert found == [("alerts[0].regions", 21, "unknown region 'Sahelistan' (did you mean 'Sahel'?)")]
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -168,3 +164,9 @@ def test_a_typo_in_a_custom_region_member_is_reported(tmp_path):
 def test_a_malformed_feed_url_is_a_problem_not_a_crash(tmp_path):
     found = problems(tmp_path, GOOD.replace("https://example.org/africa/rss.xml", "http://[::1/rss"))
     assert found[0][0] == "feeds[0].url" and "not a valid URL" in found[0][2]
+
+
+def test_the_shipped_example_config_warns_only_about_its_placeholder_contact():
+    path = Path(__file__).resolve().parents[1] / "config" / "newswatch.toml"
+    warnings = load_settings(path, environ={}).warnings
+    assert [(w.key, "ops@example.org" in w.message) for w in warnings] == [("http.user_agent", True)]

@@ -145,3 +145,100 @@ def test_the_same_url_under_the_other_scheme_is_a_known_article(store):
     store.save_article(article(guid="g-1"))
     assert store.known_article("http://example.org/a", twin="https://example.org/a") is not None
     assert store.known_article("http://example.org/a") is None
+
+
+def test_a_store_is_not_created_when_asked_to_open_an_existing_one(tmp_path):
+    with pytest.raises(StoreError, match="no store here"):
+        Store.open(tmp_path / "n.db", create=False)
+    assert not (tmp_path / "n.db").exists()
+
+
+def test_a_missing_folder_is_an_error_and_is_not_created(tmp_path):
+    with pytest.raises(StoreError, match=f"the folder {tmp_path / 'missing'} does not exist"):
+        Store.open(tmp_path / "missing" / "n.db")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_another_applications_database_is_refused_even_when_creating_and_left_unchanged(tmp_path):
+    conn = sqlite3.connect(tmp_path / "other.db")
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    conn.close()
+    before = (tmp_path / "other.db").read_bytes()
+    with pytest.raises(StoreError, match=r"not a newswatch store \(its tables: notes\)"):
+        Store.open(tmp_path / "other.db")
+    assert (tmp_path / "other.db").read_bytes() == before
+
+
+def test_an_empty_file_becomes_a_store_when_creating(tmp_path):
+    (tmp_path / "n.db").write_bytes(b"")
+    store = Store.open(tmp_path / "n.db")
+    assert "articles" in store.db.table_names()
+    store.close()
+
+
+def open_as_unprivileged(path) -> str:
+    """Store.open's error for path, seen by a user who may not write there: root writes anywhere, so
+    as root a forked child drops to nobody first (the modules are loaded already)."""
+    import os
+    if os.geteuid() != 0:
+        try:
+            Store.open(path).close()
+        except StoreError as exc:
+            return str(exc)
+        return ""
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:
+        message = ""
+        try:
+            os.close(read_end)
+            os.setgid(65534)
+            os.setuid(65534)
+            Store.open(path).close()
+        except StoreError as exc:
+            message = str(exc)
+        except BaseException as exc:  # noqa: BLE001 - anything else is reported to the parent, never raised here
+            message = f"unexpected {exc!r}"
+        finally:
+            os.write(write_end, message.encode())
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        message = pipe.read().decode()
+    os.waitpid(child, 0)
+    return message
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new store", "existing store"])
+def test_a_store_in_an_unwritable_folder_says_the_folder_is_not_writable(existing):
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+    folder = Path(tempfile.mkdtemp(prefix="newswatch-readonly-"))   # outside pytest's root-only tmp tree
+    try:
+        if existing:
+            Store.open(folder / "n.db").close()
+            os.chmod(folder / "n.db", 0o666)
+        os.chmod(folder, 0o555)
+        assert f"the folder {folder} is not writable" in open_as_unprivileged(folder / "n.db")
+    finally:
+        os.chmod(folder, 0o755)
+        shutil.rmtree(folder)
+
+
+def test_a_store_file_that_is_not_writable_and_needs_its_schema_says_so():
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+    folder = Path(tempfile.mkdtemp(prefix="newswatch-readonly-"))
+    try:
+        (folder / "n.db").write_bytes(b"")
+        os.chmod(folder, 0o777)
+        os.chmod(folder / "n.db", 0o444)
+        message = open_as_unprivileged(folder / "n.db")
+        assert message == f"{folder / 'n.db'}: the store file is not writable by this user"
+    finally:
+        shutil.rmtree(folder)

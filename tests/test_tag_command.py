@@ -49,3 +49,13 @@ def test_an_unknown_hint_is_one_clear_error():
 def test_a_text_with_no_places_says_so():
     result = invoke("tag", "-", stdin="The recipe needs two eggs and a cup of flour.")
     assert result.exit_code == 0 and "no names read as places" in result.output
+
+
+def test_a_file_that_is_not_utf8_is_one_clear_error(tmp_path):
+    article = tmp_path / "legacy.txt"
+    article.write_bytes("Pluies à Niamey.".encode("cp1252"))
+    result = invoke("tag", str(article))
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"error: {article}: not UTF-8 text (byte 0xe0 at offset 7); "
+                                     "convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8")
+
