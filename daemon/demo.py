@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from daemon import runtime
-from daemon.alerts import Deliverer
 from daemon.demo_site import feed_paths, poll_phases, routes
 from daemon.newsroom import Newsroom
 from daemon.pipeline import PollResult
@@ -80,11 +79,7 @@ async def ingest_in_order(settings: Settings, phases: list[list[str]], *,
         results: list[PollResult] = []
         for phase in phases:
             results += await poll_round(pipeline, [feeds[url] for url in phase])
-        deliverer = Deliverer(pipeline.store, settings.alerts, user_agent=settings.http.user_agent)
-        try:
-            await deliverer.deliver_due()
-        finally:
-            await deliverer.aclose()
+        await runtime.deliver_due_alerts(pipeline, settings)
         return results
 
 

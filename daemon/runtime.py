@@ -83,12 +83,17 @@ async def run_once(settings: Settings, *, use_processes: bool = True) -> list[Po
         feeds = [f for f in pipeline.store.feeds() if f.disabled_reason is None and f.url in configured]
         log.info("run.once", feeds=len(feeds))
         results = await poll_round(pipeline, feeds)
-        deliverer = Deliverer(pipeline.store, settings.alerts, user_agent=settings.http.user_agent)
-        try:
-            await deliverer.deliver_due()
-        finally:
-            await deliverer.aclose()
+        await deliver_due_alerts(pipeline, settings)
         return results
+
+
+async def deliver_due_alerts(pipeline: Pipeline, settings: Settings) -> None:
+    """One delivery pass over the outbox, as the end of a one-shot run makes."""
+    deliverer = Deliverer(pipeline.store, settings.alerts, user_agent=settings.http.user_agent)
+    try:
+        await deliverer.deliver_due()
+    finally:
+        await deliverer.aclose()
 
 
 async def run_service(settings: Settings) -> None:
