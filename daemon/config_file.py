@@ -25,12 +25,6 @@ from daemon.settings import FeedSettings, HttpSettings, SchedulerSettings, Setti
 
 __all__ = ["MAX_DURATION_S", "load_settings", "parse_duration", "settings_from_mapping"]
 
-# Older names, still imported elsewhere (daemon.opml, tests).
-_LineIndex = LineIndex
-_http_url_problem = http_url_problem
-_feed_identity = feed_identity
-_positive = positive
-
 # Every key the config may hold, by table; a key outside these is reported as unknown.
 _KNOWN = {
     "": {"storage", "http", "scheduler", "extraction", "regions", "feeds", "alerts"},

@@ -10,7 +10,7 @@ from xml.sax.saxutils import quoteattr
 from lxml import etree
 
 from daemon.config_checks import http_url_problem
-from daemon.config_file import _feed_identity
+from daemon.config_checks import feed_identity
 from daemon.settings import FeedSettings
 
 
@@ -64,7 +64,7 @@ def plan_import(found: Iterable[FeedSettings], configured_urls: Iterable[str],
 
 
 def _same_feed_key(url: str) -> str:
-    return _feed_identity(url).split("://", 1)[-1]
+    return feed_identity(url).split("://", 1)[-1]
 
 
 def toml_feed_blocks(feeds: Sequence[FeedSettings]) -> str:

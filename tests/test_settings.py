@@ -142,9 +142,10 @@ _tables = st.dictionaries(
 @hsettings(max_examples=200, deadline=None)
 @given(_tables)
 def test_any_parsed_toml_gives_settings_or_a_config_error(raw):
-    from daemon.config_file import _LineIndex, settings_from_mapping
+    from daemon.config_file import settings_from_mapping
+    from daemon.config_lines import LineIndex
     try:
-        settings_from_mapping(raw, _LineIndex(""), "fuzz.toml", resolve_region=None, environ={})
+        settings_from_mapping(raw, LineIndex(""), "fuzz.toml", resolve_region=None, environ={})
     except ConfigError as exc:
         assert exc.problems
 
