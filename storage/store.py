@@ -2,7 +2,8 @@
 
 One Store owns one connection. The daemon hands it plain records and gets plain records back;
 every article is written in one transaction together with its tags, fingerprints and alerts,
-so a crash leaves an article stored whole or not at all.
+so a crash leaves an article stored whole or not at all. The queries for feeds, dedup lookups,
+overviews, the outbox and site lines live in the mixins Store is built from, one module each.
 """
 
 from __future__ import annotations
@@ -11,22 +12,28 @@ import dataclasses
 import gzip
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
 from sqlite_utils import Database
 
+from storage.dedup_prints import DedupPrintsMixin, StoredPrint
 from storage.errors import StoreError
-from storage.records import Article, Feed, FetchLog, Region, RegionTag, Skip
+from storage.feed_state import FeedStateMixin
+from storage.overview import OverviewMixin
+from storage.records import Article, Region, RegionTag, Skip
 from storage.outbox import OutboxMixin
 from storage.times import iso, parse_iso
 from storage.schema import known_migration_names, migrations
 from storage.site_lines import SiteLines, SiteLinesMixin
 from storage.store_file import applied_migrations, check_store_location, database_problem
+
+# StoredPrint is imported from here by the daemon; it lives with the queries that return it.
+__all__ = ["ArticleExtras", "KnownArticle", "Store", "StoredPrint", "to_signed64", "to_unsigned64"]
 
 _SIGNED = 1 << 63
 
@@ -41,20 +48,6 @@ def to_unsigned64(value: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class StoredPrint:
-    """What dedup and story lookups need of a stored article."""
-
-    article_id: int
-    story_id: int | None
-    content_hash: str
-    signature: bytes
-    story_features: bytes
-    published_at: datetime | None
-    title: str
-    duplicate_of: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class KnownArticle:
     id: int
     content_hash: str
@@ -63,21 +56,6 @@ class KnownArticle:
     story_id: int | None
     last_looked_at: datetime | None = None   # the latest of fetched, updated and checked times
     entry_updated_at: datetime | None = None  # the feed's "updated" stamp last acted on
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    articles: int
-    originals: int
-    copies: int
-    stories: int
-    feeds: int
-    failing_feeds: int
-    disabled_feeds: int
-    skipped: int
-    deliveries_pending: int
-    deliveries_delivered: int
-    top_regions: tuple[tuple[str, str, int], ...]  # (id, name, articles with it as focus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +73,7 @@ class ArticleExtras:
     site_lines: SiteLines | None = None       # the article's lines, counted when it is first saved
 
 
-class Store(OutboxMixin, SiteLinesMixin):
+class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLinesMixin):
     """The SQLite store: schema on open, one writer, records in and out."""
 
     def __init__(self, db: Database, path: str) -> None:
@@ -151,93 +129,6 @@ class Store(OutboxMixin, SiteLinesMixin):
         with self.transaction():
             self.db["regions"].upsert_all(rows, pk="id")
         return len(rows)
-
-    # --- feeds -----------------------------------------------------------------------------
-
-    def sync_feeds(self, feeds: Sequence[Feed], now: datetime) -> None:
-        """Make the feeds table match the config: add new feeds (due now), update names, hints
-        and intervals, and stop polling feeds no longer in the config (their rows and articles stay)."""
-        urls = {f.url for f in feeds}
-        with self.transaction():
-            for feed in feeds:
-                existing = self.db.execute("SELECT id FROM feeds WHERE url = ?", [feed.url]).fetchone()
-                values = {"name": feed.name, "region_hints": json.dumps(list(feed.region_hints)),
-                          "interval_s": feed.interval_s, "in_config": 1}
-                if existing:
-                    self.db["feeds"].update(existing[0], values)
-                else:
-                    self.db["feeds"].insert({"url": feed.url, **values, "next_poll_at": iso(now),
-                                             "added_at": iso(now), "consecutive_errors": 0})
-            for feed_id, url in self.db.execute("SELECT id, url FROM feeds WHERE in_config = 1").fetchall():
-                if url not in urls:
-                    self.db["feeds"].update(feed_id, {"in_config": 0})
-
-    def feeds(self) -> list[Feed]:
-        return [self._feed(row) for row in self.db["feeds"].rows_where(order_by="id")]
-
-    def retired_feed_urls(self) -> set[str]:
-        """Feeds kept in the store (with their articles) after they left the config: no longer polled."""
-        return {url for (url,) in self.db.execute("SELECT url FROM feeds WHERE in_config = 0").fetchall()}
-
-    def feed(self, feed_id: int) -> Feed:
-        return self._feed(self.db["feeds"].get(feed_id))
-
-    def feed_by_url(self, url: str) -> Feed | None:
-        rows = list(self.db["feeds"].rows_where("url = ?", [url]))
-        return self._feed(rows[0]) if rows else None
-
-    def due_feeds(self, now: datetime, limit: int | None = None) -> list[Feed]:
-        """Feeds in the config, not disabled, whose next poll time has come (earliest first)."""
-        rows = self.db["feeds"].rows_where(
-            "in_config = 1 AND disabled_reason IS NULL AND (next_poll_at IS NULL OR next_poll_at <= ?)",
-            [iso(now)], order_by="next_poll_at", limit=limit)
-        return [self._feed(row) for row in rows]
-
-    def next_due_at(self) -> datetime | None:
-        row = self.db.execute("SELECT min(next_poll_at) FROM feeds WHERE in_config = 1 "
-                              "AND disabled_reason IS NULL").fetchone()
-        return parse_iso(row[0]) if row else None
-
-    def record_poll(self, feed: Feed, log: FetchLog) -> None:
-        """Save a feed's new state and its fetch-history row together."""
-        assert feed.id is not None
-        with self.transaction():
-            # Plain SQL: this runs once per feed poll, and table.update() re-reads the schema each call.
-            self.db.execute(
-                "UPDATE feeds SET title = ?, site_url = ?, etag = ?, last_modified = ?, next_poll_at = ?, "
-                "last_polled_at = ?, last_status = ?, last_error = ?, consecutive_errors = ?, disabled_reason = ? "
-                "WHERE id = ?",
-                [feed.title, feed.site_url, feed.etag, feed.last_modified, iso(feed.next_poll_at),
-                 iso(feed.last_polled_at), feed.last_status, feed.last_error, feed.consecutive_errors,
-                 feed.disabled_reason, feed.id])
-            self.db.execute(
-                "INSERT INTO fetches (feed_id, url, at, status, http_status, ms, bytes, new_entries, error) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [log.feed_id, log.url, iso(log.at), log.status, log.http_status, log.ms, log.bytes,
-                 log.new_entries, log.error])
-
-    def set_feed_enabled(self, url: str, enabled: bool, reason: str = "disabled by operator",
-                         now: datetime | None = None) -> bool:
-        feed = self.feed_by_url(url)
-        if feed is None:
-            return False
-        values: dict[str, Any] = {"disabled_reason": None if enabled else reason}
-        if enabled:
-            values.update(consecutive_errors=0, next_poll_at=iso(now or datetime.now(timezone.utc)))
-        with self.transaction():
-            self.db["feeds"].update(feed.id, values)
-        return True
-
-    @staticmethod
-    def _feed(row: dict) -> Feed:
-        return Feed(
-            id=row["id"], url=row["url"], name=row["name"] or "", title=row["title"] or "",
-            site_url=row["site_url"] or "", region_hints=tuple(json.loads(row["region_hints"] or "[]")),
-            interval_s=row["interval_s"] or 900, etag=row["etag"], last_modified=row["last_modified"],
-            next_poll_at=parse_iso(row["next_poll_at"]), last_polled_at=parse_iso(row["last_polled_at"]),
-            last_status=row["last_status"], last_error=row["last_error"],
-            consecutive_errors=row["consecutive_errors"] or 0, disabled_reason=row["disabled_reason"],
-        )
 
     # --- articles --------------------------------------------------------------------------
 
@@ -380,89 +271,7 @@ class Store(OutboxMixin, SiteLinesMixin):
                 "times = times + 1, last_seen_at = excluded.last_seen_at, detail = excluded.detail",
                 [skip.feed_id, skip.url or "", skip.guid or "", skip.reason, skip.detail[:500], iso(now), iso(now)])
 
-    # --- dedup and story candidates ------------------------------------------------------
-
-    _PRINT_SQL = ("SELECT a.id, a.story_id, a.content_hash, f.signature, f.story_features, a.published_at, a.title, "
-                  "a.duplicate_of "
-                  "FROM articles a LEFT JOIN article_fingerprints f ON f.article_id = a.id ")
-
-    def print_by_content_hash(self, content_hash: str, before_id: int | None = None) -> StoredPrint | None:
-        """The first original with this content hash (among articles stored before before_id, if given:
-        reprocessing must not find an article's own later copies)."""
-        row = self.db.execute(self._PRINT_SQL + "WHERE a.content_hash = ? AND a.duplicate_of IS NULL "
-                              "AND a.id < coalesce(?, 9223372036854775807) ORDER BY a.id LIMIT 1",
-                              [content_hash, before_id]).fetchone()
-        return self._print(row) if row else None
-
-    def prints_by_dedup_keys(self, keys: Sequence[int], limit: int = 200,
-                             before_id: int | None = None) -> list[StoredPrint]:
-        return self._prints_by("dedup_buckets", keys, limit, before_id)
-
-    def prints_by_story_keys(self, keys: Sequence[int], limit: int = 200,
-                             before_id: int | None = None) -> list[StoredPrint]:
-        return self._prints_by("story_buckets", keys, limit, before_id)
-
-    def _prints_by(self, table: str, keys: Sequence[int], limit: int, before_id: int | None) -> list[StoredPrint]:
-        if not keys:
-            return []
-        marks = ",".join("?" * len(keys))
-        rows = self.db.execute(
-            self._PRINT_SQL + f"WHERE a.id IN (SELECT article_id FROM {table} WHERE bucket_key IN ({marks}) "
-            f"AND article_id < coalesce(?, 9223372036854775807) "
-            f"GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT ?)",
-            [*keys, before_id, limit]).fetchall()
-        return [self._print(row) for row in rows]
-
-    @staticmethod
-    def _print(row: tuple) -> StoredPrint:
-        return StoredPrint(article_id=row[0], story_id=row[1], content_hash=row[2] or "",
-                           signature=row[3] or b"", story_features=row[4] or b"",
-                           published_at=parse_iso(row[5]), title=row[6] or "", duplicate_of=row[7])
-
-    # --- overview --------------------------------------------------------------------------
-
-    def summary(self, top: int = 8) -> Summary:
-        def one(sql: str) -> int:
-            return self.db.execute(sql).fetchone()[0] or 0
-        regions = self.db.execute(
-            "SELECT ar.region_id, coalesce(r.name, ar.region_id), count(*) AS n FROM article_regions ar "
-            "JOIN articles a ON a.id = ar.article_id AND a.duplicate_of IS NULL "
-            "LEFT JOIN regions r ON r.id = ar.region_id "
-            "WHERE ar.focus = 1 GROUP BY ar.region_id ORDER BY n DESC, ar.region_id LIMIT ?", [top]).fetchall()
-        return Summary(
-            articles=one("SELECT count(*) FROM articles"),
-            originals=one("SELECT count(*) FROM articles WHERE duplicate_of IS NULL"),
-            copies=one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
-            stories=one("SELECT count(DISTINCT story_id) FROM articles"),
-            feeds=one("SELECT count(*) FROM feeds WHERE in_config = 1"),
-            failing_feeds=one("SELECT count(*) FROM feeds WHERE in_config = 1 AND consecutive_errors > 0 "
-                              "AND disabled_reason IS NULL"),   # a disabled feed is counted once, as disabled
-            disabled_feeds=one("SELECT count(*) FROM feeds WHERE in_config = 1 AND disabled_reason IS NOT NULL"),
-            skipped=one("SELECT count(*) FROM skipped_entries"),
-            deliveries_pending=one("SELECT count(*) FROM deliveries WHERE status = 'pending'"),
-            deliveries_delivered=one("SELECT count(*) FROM deliveries WHERE status = 'delivered'"),
-            top_regions=tuple((r[0], r[1], r[2]) for r in regions),
-        )
-
-    def skipped(self) -> list[dict[str, Any]]:
-        return list(self.db["skipped_entries"].rows_where(order_by="id"))
-
-    def articles(self) -> list[dict[str, Any]]:
-        return list(self.db["articles"].rows_where(order_by="id"))
-
     # --- reprocessing ----------------------------------------------------------------------
-
-    def article_ids(self, since: datetime | None = None, host: str | None = None) -> list[int]:
-        """Ids of stored articles, oldest first: fetched at or after since, on host or its subdomains."""
-        where, params = ["1 = 1"], []
-        if since is not None:
-            where.append("fetched_at >= ?")
-            params.append(iso(since))
-        if host:
-            where.append("(" + " OR ".join(["url GLOB ?"] * 4) + ")")
-            params += [f"*://{host}/*", f"*://{host}:*", f"*://*.{host}/*", f"*://*.{host}:*"]
-        return [r[0] for r in self.db.execute(
-            f"SELECT id FROM articles WHERE {' AND '.join(where)} ORDER BY id", params).fetchall()]
 
     def stored_article(self, article_id: int) -> Article | None:
         """One stored article as the record the daemon built, with its region tags."""

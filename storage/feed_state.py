@@ -1,0 +1,108 @@
+"""The store's part of feed polling: the feeds table kept in step with the config, and each poll's outcome.
+
+The scheduler asks which feeds are due and records what each poll found; a feed that leaves the
+config stops being polled but keeps its row, so its stored articles still name their source.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.records import Feed, FetchLog
+from storage.times import iso, parse_iso
+
+
+class FeedStateMixin:
+    """Store methods for feeds and fetches; mixed into Store, which owns db and transaction()."""
+
+    db: Database
+
+    def sync_feeds(self, feeds: Sequence[Feed], now: datetime) -> None:
+        """Make the feeds table match the config: add new feeds (due now), update names, hints
+        and intervals, and stop polling feeds no longer in the config (their rows and articles stay)."""
+        urls = {f.url for f in feeds}
+        with self.transaction():  # type: ignore[attr-defined]
+            for feed in feeds:
+                existing = self.db.execute("SELECT id FROM feeds WHERE url = ?", [feed.url]).fetchone()
+                values = {"name": feed.name, "region_hints": json.dumps(list(feed.region_hints)),
+                          "interval_s": feed.interval_s, "in_config": 1}
+                if existing:
+                    self.db["feeds"].update(existing[0], values)
+                else:
+                    self.db["feeds"].insert({"url": feed.url, **values, "next_poll_at": iso(now),
+                                             "added_at": iso(now), "consecutive_errors": 0})
+            for feed_id, url in self.db.execute("SELECT id, url FROM feeds WHERE in_config = 1").fetchall():
+                if url not in urls:
+                    self.db["feeds"].update(feed_id, {"in_config": 0})
+
+    def feeds(self) -> list[Feed]:
+        return [self._feed(row) for row in self.db["feeds"].rows_where(order_by="id")]
+
+    def retired_feed_urls(self) -> set[str]:
+        """Feeds kept in the store (with their articles) after they left the config: no longer polled."""
+        return {url for (url,) in self.db.execute("SELECT url FROM feeds WHERE in_config = 0").fetchall()}
+
+    def feed(self, feed_id: int) -> Feed:
+        return self._feed(self.db["feeds"].get(feed_id))
+
+    def feed_by_url(self, url: str) -> Feed | None:
+        rows = list(self.db["feeds"].rows_where("url = ?", [url]))
+        return self._feed(rows[0]) if rows else None
+
+    def due_feeds(self, now: datetime, limit: int | None = None) -> list[Feed]:
+        """Feeds in the config, not disabled, whose next poll time has come (earliest first)."""
+        rows = self.db["feeds"].rows_where(
+            "in_config = 1 AND disabled_reason IS NULL AND (next_poll_at IS NULL OR next_poll_at <= ?)",
+            [iso(now)], order_by="next_poll_at", limit=limit)
+        return [self._feed(row) for row in rows]
+
+    def next_due_at(self) -> datetime | None:
+        row = self.db.execute("SELECT min(next_poll_at) FROM feeds WHERE in_config = 1 "
+                              "AND disabled_reason IS NULL").fetchone()
+        return parse_iso(row[0]) if row else None
+
+    def record_poll(self, feed: Feed, log: FetchLog) -> None:
+        """Save a feed's new state and its fetch-history row together."""
+        assert feed.id is not None
+        with self.transaction():  # type: ignore[attr-defined]
+            # Plain SQL: this runs once per feed poll, and table.update() re-reads the schema each call.
+            self.db.execute(
+                "UPDATE feeds SET title = ?, site_url = ?, etag = ?, last_modified = ?, next_poll_at = ?, "
+                "last_polled_at = ?, last_status = ?, last_error = ?, consecutive_errors = ?, disabled_reason = ? "
+                "WHERE id = ?",
+                [feed.title, feed.site_url, feed.etag, feed.last_modified, iso(feed.next_poll_at),
+                 iso(feed.last_polled_at), feed.last_status, feed.last_error, feed.consecutive_errors,
+                 feed.disabled_reason, feed.id])
+            self.db.execute(
+                "INSERT INTO fetches (feed_id, url, at, status, http_status, ms, bytes, new_entries, error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [log.feed_id, log.url, iso(log.at), log.status, log.http_status, log.ms, log.bytes,
+                 log.new_entries, log.error])
+
+    def set_feed_enabled(self, url: str, enabled: bool, reason: str = "disabled by operator",
+                         now: datetime | None = None) -> bool:
+        feed = self.feed_by_url(url)
+        if feed is None:
+            return False
+        values: dict[str, Any] = {"disabled_reason": None if enabled else reason}
+        if enabled:
+            values.update(consecutive_errors=0, next_poll_at=iso(now or datetime.now(timezone.utc)))
+        with self.transaction():  # type: ignore[attr-defined]
+            self.db["feeds"].update(feed.id, values)
+        return True
+
+    @staticmethod
+    def _feed(row: dict) -> Feed:
+        return Feed(
+            id=row["id"], url=row["url"], name=row["name"] or "", title=row["title"] or "",
+            site_url=row["site_url"] or "", region_hints=tuple(json.loads(row["region_hints"] or "[]")),
+            interval_s=row["interval_s"] or 900, etag=row["etag"], last_modified=row["last_modified"],
+            next_poll_at=parse_iso(row["next_poll_at"]), last_polled_at=parse_iso(row["last_polled_at"]),
+            last_status=row["last_status"], last_error=row["last_error"],
+            consecutive_errors=row["consecutive_errors"] or 0, disabled_reason=row["disabled_reason"],
+        )
