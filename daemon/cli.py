@@ -93,6 +93,7 @@ def check_config(ctx: click.Context) -> None:
       newswatch -c config/newswatch.toml check-config
     """
     settings = load_settings_or_exit(ctx, for_running=True)
+    check_store_folder(settings.storage_path)   # the store in effect: --db's when given, as `run` checks it
     click.echo(f"{ctx.obj['config']}: ok ({len(settings.feeds)} feeds, {len(settings.alerts)} alert rules, "
                f"store {settings.storage_path})")
 

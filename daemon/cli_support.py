@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+import tomllib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from daemon.config_file import load_settings
+from daemon.config_checks import store_folder_problem
+from daemon.config_file import load_settings, settings_from_mapping
+from daemon.config_lines import LineIndex
 from daemon.errors import ConfigError, StoreError
 from daemon.settings import Settings
 
@@ -35,7 +38,8 @@ def load_settings_or_exit(ctx: click.Context, *, check_regions: bool = True, for
         resolver = lambda name: (custom.get(name.lower()) or gazetteer.resolve(name))  # noqa: E731
         region_names = [region.name for region in gazetteer.regions()]
     try:
-        settings = load_settings(path, resolve_region=resolver, secrets=for_running, region_names=region_names)
+        settings = settings_with_store(path, ctx.obj.get("db"), resolve_region=resolver, secrets=for_running,
+                                       region_names=region_names)
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem.describe(exc.path)}", err=True)
@@ -44,9 +48,30 @@ def load_settings_or_exit(ctx: click.Context, *, check_regions: bool = True, for
         raise SystemExit(2)
     for warning in settings.warnings if for_running else ():
         click.echo(f"warning: {warning.describe(path)}", err=True)
-    if ctx.obj.get("db"):
-        settings = replace_settings(settings, storage_path=ctx.obj["db"])
     return settings
+
+
+def settings_with_store(path: str, db: str | None, *, resolve_region: Callable[[str], str | None] | None = None,
+                        secrets: bool = True, region_names: Iterable[str] = ()) -> Settings:
+    """load_settings with its keywords, and db (--db) as the store path when given.
+
+    The config's [storage] path is then not the store in effect, so a folder it names that does
+    not exist here is no problem (a server's config used on a laptop): the --db store's folder is
+    checked where it is opened or created. Its other checks (blank, not a string) still apply."""
+    options = {"resolve_region": resolve_region, "secrets": secrets, "region_names": region_names}
+    if not db:
+        return load_settings(path, **options)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return replace_settings(load_settings(path, **options), storage_path=db)   # it names the file's problem
+    storage = raw.get("storage")
+    written = storage.get("path") if isinstance(storage, dict) else None
+    if isinstance(written, str) and written.strip() and store_folder_problem(written):
+        raw = {**raw, "storage": {key: value for key, value in storage.items() if key != "path"}}
+    settings = settings_from_mapping(raw, LineIndex(text), str(path), environ=os.environ, **options)
+    return replace_settings(settings, storage_path=db)
 
 
 def store_path(ctx: click.Context) -> str:

@@ -10,9 +10,16 @@ import sys
 
 import structlog
 
+# Libraries that log every request's full URL at INFO or DEBUG through standard logging: feed,
+# page and webhook URLs may carry tokens, so only their warnings may reach the journal.
+QUIET_LIBRARIES = ("httpx", "httpcore")
+
 
 def configure(fmt: str = "auto", level: str = "info", stream=None) -> None:
-    """fmt: "json", "console" or "auto" (console on a terminal, JSON otherwise, e.g. under systemd)."""
+    """fmt: "json", "console" or "auto" (console on a terminal, JSON otherwise, e.g. under systemd).
+
+    The QUIET_LIBRARIES stay at WARNING whatever the level, "debug" included.
+    """
     stream = stream or sys.stderr
     if fmt == "auto":
         fmt = "console" if getattr(stream, "isatty", lambda: False)() else "json"
@@ -30,3 +37,5 @@ def configure(fmt: str = "auto", level: str = "info", stream=None) -> None:
         logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=False,
     )
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)

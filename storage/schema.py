@@ -6,8 +6,12 @@ end of the list, so a store written by any earlier version upgrades in place.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from storage.webhook_targets import legacy_webhook_url, redacted_text, webhook_target
 
 migrations = Migrations("newswatch")
 
@@ -121,6 +125,63 @@ def article_link_and_entry_stamp(db: Database) -> None:
     db["articles"].add_column("link_url", str)
     db["articles"].add_column("entry_updated_at", str)
     db["articles"].create_index(["link_url"])
+
+
+@migrations(name="0005_redacted_webhook_targets", transactional=False)
+def redacted_webhook_targets(db: Database) -> None:
+    """Outbox rows from before targets were redacted hold "webhook:<full URL>", token included:
+    each becomes the key a new row gets (storage.webhook_targets.webhook_target), which the
+    deliverer still sends to the configured URL.
+
+    secure_delete zeroes the old text instead of leaving it in the pages' free space, and the
+    checkpoint after the rewrite's own transaction puts the rewritten pages in the store file at
+    once, so a copy of the file taken while the daemon runs holds no token either. Should the
+    process die before the migration is recorded, running it again finds nothing left to do.
+    """
+    was_secure = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        with db.atomic():
+            _redact_old_webhook_targets(db)
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(was_secure)}")
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")   # never waits for a reader; the next checkpoint does the rest
+
+
+class _OutboxRow(NamedTuple):
+    id: int
+    status: str
+    last_error: str | None
+    url: str | None        # the full URL of a row from before redaction; None for a row already redacted
+
+
+def _kept_first(row: _OutboxRow) -> tuple[int, int]:
+    """Of rows that come to share one key, the one kept: an alert still owed beats a record of a
+    delivery, which beats one given up; then the newest."""
+    return ({"pending": 0, "delivered": 1, "failed": 2}.get(row.status, 3), -row.id)
+
+
+def _redact_old_webhook_targets(db: Database) -> None:
+    """Rows that come to share (rule, article, target) with another, old or new, are merged into one."""
+    legacy: dict[tuple[str, int, str], list[_OutboxRow]] = {}
+    for row_id, rule, article_id, target, status, error in db.execute(
+            "SELECT id, rule, article_id, target, status, last_error FROM deliveries "
+            "WHERE target LIKE 'webhook:%://%'").fetchall():
+        url = legacy_webhook_url(rule, target)
+        if url is not None:
+            legacy.setdefault((rule, article_id, webhook_target(rule, url)), []).append(
+                _OutboxRow(row_id, status, error, url))
+    for (rule, article_id, target), rows in legacy.items():
+        rows += [_OutboxRow(*row, None) for row in db.execute(
+            "SELECT id, status, last_error FROM deliveries WHERE rule = ? AND article_id IS ? AND target = ?",
+            [rule, article_id, target]).fetchall()]
+        kept = min(rows, key=_kept_first)
+        for row in rows:
+            if row.id != kept.id:
+                db.execute("DELETE FROM deliveries WHERE id = ?", [row.id])
+        if kept.url is not None:
+            error = kept.last_error and redacted_text(kept.last_error, rule, kept.url)
+            db.execute("UPDATE deliveries SET target = ?, last_error = ? WHERE id = ?", [target, error, kept.id])
 
 
 def known_migration_names() -> set[str]:
