@@ -5,7 +5,8 @@ Matching is a pure function on the article and its tags. Delivery reads the outb
 delivery done once its receiver answered 2xx, so nothing is delivered twice in normal operation.
 Receivers can also de-duplicate on the X-Newswatch-Delivery id: delivery is at-least-once.
 Webhook URLs often carry their secret token in the path (Slack, Discord, Teams), so the outbox
-and the logs name a webhook by rule, scheme and host only (see webhook_target).
+and the logs name a webhook by rule, scheme and host only (see webhook_target); notification URLs
+(apprise, daemon.alert_notify) the same way (see notify_target).
 """
 
 from __future__ import annotations
@@ -21,13 +22,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import structlog
 
+from daemon.alert_notify import notification_message, notify_label, scrubbed, send_notification
 from daemon.settings import AlertRule
+from storage.alert_queries import QueryError, query_matches
 from storage.records import Article, Delivery
+from storage.webhook_targets import redacted_text, shown_target, webhook_label, webhook_target
+
+# webhook_label, webhook_target and shown_target live in storage (its migration rewrites old
+# stores' URLs into the same keys) and are re-exported here, where callers have always found them.
+__all__ = ["DELIVERY_HEADER", "MAX_ATTEMPTS", "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "Deliverer", "Match",
+           "matching_alerts", "next_attempt", "notify_target", "payload", "rule_matches", "shown_target", "sign",
+           "targets_of", "verify", "webhook_label", "webhook_target"]
 
 log = structlog.get_logger("newswatch.alerts")
 
@@ -42,7 +51,7 @@ MAX_RETRY_S = 6 * 3600.0
 @dataclass(frozen=True, slots=True)
 class Match:
     rule: str
-    target: str   # webhook_target(...) or "command:<rule name>"
+    target: str   # webhook_target(...), notify_target(...) or "command:<rule name>"
 
 
 def _keyword_pattern(keywords: Sequence[str]) -> re.Pattern[str] | None:
@@ -54,7 +63,8 @@ def _keyword_pattern(keywords: Sequence[str]) -> re.Pattern[str] | None:
 
 def rule_matches(rule: AlertRule, article: Article, region_ids: set[str], focus_ids: set[str],
                  feed_url: str | None) -> bool:
-    """True when the article meets every criterion the rule sets (regions, keywords, feeds)."""
+    """True when the article meets every criterion the rule sets (regions, feeds, keywords, query);
+    the full-text query, the dearest, is tried last."""
     if rule.regions:
         pool = focus_ids if rule.focus_only else region_ids
         if not pool.intersection(rule.regions):
@@ -64,36 +74,19 @@ def rule_matches(rule: AlertRule, article: Article, region_ids: set[str], focus_
     pattern = _keyword_pattern(rule.keywords)
     if pattern is not None and not (pattern.search(article.title or "") or pattern.search(article.text or "")):
         return False
+    if rule.query:
+        try:
+            return query_matches(rule.query, article.title or "", article.text or "")
+        except QueryError as exc:   # check-config refuses such a query; a rule built in code may not
+            log.error("alert.query_refused", rule=rule.name, error=str(exc))
+            return False
     return True
 
 
-def webhook_label(rule_name: str, url: str) -> str:
-    """How a webhook is shown: rule name, scheme and host (port kept), never the path, query or
-    user:password, which is where services put their secret token."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = parts.port
-    except ValueError:
-        parts, host, port = None, "", None
-    if parts is None or not parts.scheme or not host:
-        return f"webhook:{rule_name} (unparsable url)"
-    host = f"[{host}]" if ":" in host else host
-    return f"webhook:{rule_name} ({parts.scheme}://{host}{f':{port}' if port else ''})"
-
-
-def webhook_target(rule_name: str, url: str) -> str:
-    """The outbox key of a rule's webhook: its label plus a short hash of the full URL, so a URL
-    changed in the config is told apart (old rows are not sent to it) without storing the URL."""
-    return f"{webhook_label(rule_name, url)} #{hashlib.sha256(url.encode()).hexdigest()[:12]}"
-
-
-def shown_target(rule_name: str, target: str) -> str:
-    """A target safe to log or report: stores written before webhook_target hold "webhook:<url>"."""
-    kind, _, where = target.partition(":")
-    if kind == "webhook" and "://" in where.split(" ", 1)[0]:
-        return webhook_label(rule_name, where)
-    return target
+def notify_target(rule_name: str, url: str) -> str:
+    """The outbox key of a rule's notification URL: its label plus the same short hash of the full
+    URL as webhook_target's, so a changed URL is told apart without storing it."""
+    return f"{notify_label(rule_name, url)} #{webhook_target(rule_name, url).rpartition(' #')[2]}"
 
 
 def targets_of(rule: AlertRule) -> list[str]:
@@ -102,6 +95,7 @@ def targets_of(rule: AlertRule) -> list[str]:
         targets.append(webhook_target(rule.name, rule.webhook.url))
     if rule.command:
         targets.append(f"command:{rule.name}")
+    targets.extend(dict.fromkeys(notify_target(rule.name, url) for url in rule.notify))
     return targets
 
 
@@ -161,7 +155,8 @@ def next_attempt(attempts_so_far: int, now: datetime) -> datetime | None:
 
 
 class Deliverer:
-    """Sends due outbox rows: webhooks over HTTP (signed), commands with the JSON on stdin."""
+    """Sends due outbox rows: webhooks over HTTP (signed), commands with the JSON on stdin,
+    notification URLs through apprise."""
 
     def __init__(self, store: Any, rules: Sequence[AlertRule], *, timeout: float = 10.0,
                  user_agent: str = "newswatch") -> None:
@@ -219,6 +214,8 @@ class Deliverer:
             return await self._post(rule, delivery, body)
         if kind == "command" and rule.command:
             return await self._run(rule, body)
+        if kind == "notify" and (url := self._notify_url(rule, delivery.target)) is not None:
+            return await send_notification(url, *notification_message(rule.name, article))
         return f"target {shown_target(rule.name, delivery.target)!r} is no longer configured for rule {rule.name!r}"
 
     def _scrub(self, text: str, delivery: Delivery) -> str:
@@ -230,15 +227,15 @@ class Deliverer:
         if rule is not None and rule.webhook is not None:
             urls.append(rule.webhook.url)
         for url in urls:
-            try:
-                parts = urlsplit(url)
-                secrets = [url, parts.path + (f"?{parts.query}" if parts.query else ""), parts.query,
-                           parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""]
-            except ValueError:
-                secrets = [url]
-            for secret in sorted((p for p in secrets if len(p) > 1), key=len, reverse=True):
-                text = text.replace(secret, webhook_label(delivery.rule, url))
+            text = redacted_text(text, delivery.rule, url)
+        for url in rule.notify if rule is not None else ():   # apprise may quote any part of the URL
+            text = scrubbed(text, url, notify_label(delivery.rule, url))
         return text
+
+    @staticmethod
+    def _notify_url(rule: AlertRule, target: str) -> str | None:
+        """The configured notification URL an outbox row is owed to (None once it left the config)."""
+        return next((url for url in rule.notify if notify_target(rule.name, url) == target), None)
 
     async def _post(self, rule: AlertRule, delivery: Delivery, body: bytes) -> str | None:
         assert rule.webhook is not None

@@ -1,7 +1,8 @@
 """[[alerts]] tables -> AlertRules, with the checks that keep a rule from failing silently at runtime.
 
-A rule that names a feed by its title, a webhook whose secret is missing or a command whose
-program is not installed would never fire; each is reported with its key and line instead.
+A rule that names a feed by its title, a webhook whose secret is missing, a command whose
+program is not installed, a full-text query SQLite cannot parse or a notification URL apprise
+cannot use would never fire; each is reported with its key and line instead.
 """
 
 from __future__ import annotations
@@ -9,13 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from daemon.alert_notify import notify_url_problem
 from daemon.config_checks import feed_identity, http_url_problem, not_blank, program_problem
+from daemon.errors import ConfigProblem
 from daemon.settings import AlertRule, FeedSettings, WebhookSettings
+from storage.alert_queries import lowercase_operators, query_problem
 
 if TYPE_CHECKING:
     from daemon.config_file import _Checker
 
-_CRITERIA = ("regions", "keywords", "feeds")
+_CRITERIA = ("regions", "keywords", "query", "feeds")
+_ACTIONS = ("webhook", "command", "notify")
+# The keys of an [[alerts]] table, checked here so the rule's shape lives in one module.
+ALERT_KEYS = frozenset({"name", *_CRITERIA, "focus_only", "on_update", *_ACTIONS})
+_NOTIFY_ENTRY_KEYS = frozenset({"url_env"})
 
 
 def alert_rules(items: Any, check: _Checker, known_region: Callable[[str], str | None],
@@ -43,18 +51,117 @@ def alert_rules(items: Any, check: _Checker, known_region: Callable[[str], str |
             if (problem := _rule_feed_problem(url, feeds)):
                 check.problem(f"{prefix}.feeds", problem)
         keywords = check.string_list(table, "keywords", prefix)
+        query = _query(table, prefix, check)
         webhook = _webhook(table.get("webhook"), f"{prefix}.webhook", check)
         command = _command(table, prefix, check)
-        if "webhook" not in table and "command" not in table:
-            check.problem(prefix, "an alert rule needs an action: webhook = {…} or command = [...]")
+        notify = _notify(table, prefix, check)
+        if not any(key in table for key in _ACTIONS):
+            check.problem(prefix, "an alert rule needs an action: webhook = {…}, command = [...] or notify = [\"…\"]")
         if not any(table.get(key) for key in _CRITERIA):   # an invalid criterion is reported on its own
-            check.problem(prefix, "an alert rule needs at least one of regions, keywords, feeds")
+            check.problem(prefix, "an alert rule needs at least one of regions, keywords, query, feeds")
         rules.append(AlertRule(
             name=name, regions=tuple(regions), keywords=keywords, feeds=rule_feeds,
             focus_only=check.typed(table, "focus_only", prefix, bool, False),
             on_update=check.typed(table, "on_update", prefix, bool, False),
-            webhook=webhook, command=command))
+            webhook=webhook, command=command, query=query, notify=notify))
     return tuple(rules)
+
+
+def _query(table: Mapping[str, Any], prefix: str, check: _Checker) -> str:
+    """The rule's full-text query, compiled by SQLite's FTS5 now so a typo is a config problem,
+    not an alert that silently never fires."""
+    query = check.typed(table, "query", prefix, str, "", not_blank)
+    if query and (problem := query_problem(query)):
+        check.problem(f"{prefix}.query", problem)
+        return ""
+    if query and (words := lowercase_operators(query)):
+        check.warning(f"{prefix}.query", f"{', '.join(repr(w) for w in words)} is searched as a word: FTS5 "
+                      f"operators are upper case (AND, OR, NOT, NEAR)")
+    return query
+
+
+def _notify(table: Mapping[str, Any], prefix: str, check: _Checker) -> tuple[str, ...]:
+    """The rule's notification URLs, each written out or read from the environment ({ url_env = … }).
+
+    Like a command's program, whether apprise can use a URL is checked by the commands that
+    deliver alerts (run, check-config); a problem names the entry and the line it is written on.
+    """
+    if "notify" not in table:
+        return ()
+    key, value = f"{prefix}.notify", table["notify"]
+    if not isinstance(value, list) or not value:
+        check.problem(key, 'expected a list of notification URLs: notify = ["ntfys://ntfy.sh/topic"]')
+        return ()
+    urls: dict[str, int] = {}
+    for j, entry in enumerate(value):
+        report = _EntryReport(check, key, j, value)
+        url = _notify_entry(entry, report, check)
+        if not url:
+            continue
+        if url in urls:
+            report(f"the same notification URL as notify[{urls[url]}]")
+        elif check.delivery and (error := notify_url_problem(url)):
+            report((f"the URL in {entry['url_env']}: " if isinstance(entry, dict) else "") + error)
+        else:
+            urls[url] = j
+    return tuple(urls)
+
+
+class _EntryReport:
+    """Reports a problem of notify[j] on the line the entry is written on (a list may span lines)."""
+
+    def __init__(self, check: _Checker, key: str, j: int, entries: list[Any]) -> None:
+        self.check, self.key, self.j = check, key, j
+        self.written = _written(entries[j])
+            # A value written twice: the line of this occurrence, not the first.
+        self.nth = sum(1 for earlier in entries[:j] if _written(earlier) == self.written)
+
+    def __call__(self, message: str) -> None:
+        line = self._line()
+        self.check.elsewhere(self.key, [ConfigProblem(f"{self.key}[{self.j}]", line, message)])
+
+    def _line(self) -> int:
+        index = self.check.index
+        line = index.line_of(self.key)
+        if not isinstance(self.written, str) or not self.written:
+            return line
+        line = index.line_of_value(self.key, self.written)
+        for _ in range(self.nth):
+            later = next((n for n in range(line + 1, len(index.text_lines) + 1)
+                          if f'"{self.written}"' in index.text_lines[n - 1]
+                          or f"'{self.written}'" in index.text_lines[n - 1]), None)
+            if later is None:
+                break
+            line = later
+        return line
+
+
+def _written(entry: Any) -> str | None:
+    return entry if isinstance(entry, str) else entry.get("url_env") if isinstance(entry, dict) else None
+
+
+def _notify_entry(entry: Any, report: _EntryReport, check: _Checker) -> str:
+    """One notify entry's URL ("" when it has none to use: a problem, or an unset variable that
+    only the commands that deliver alerts need)."""
+    if isinstance(entry, str):
+        if not entry.strip():
+            report("an empty notification URL")
+        return entry.strip()
+    if not isinstance(entry, dict):
+        report('expected a URL string or { url_env = "NAME" }')
+        return ""
+    for name in entry:
+        if name not in _NOTIFY_ENTRY_KEYS:
+            report(f"unknown key {name!r} (known: {', '.join(sorted(_NOTIFY_ENTRY_KEYS))})")
+    name = entry.get("url_env")
+    if not isinstance(name, str) or not name.strip():
+        report('expected { url_env = "NAME" }: the environment variable that holds the URL')
+        return ""
+    if check.environ.get(name, "").strip():
+        return check.environ[name].strip()
+    if check.delivery:
+        report(f"environment variable {name} is not set (a notification URL)")
+    return ""
 
 
 def _rule_feed_problem(value: str, feeds: tuple[FeedSettings, ...]) -> str | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from daemon import residue
-from daemon.config_alerts import alert_rules
+from daemon.config_alerts import ALERT_KEYS, alert_rules
 from daemon.config_checks import (MAX_DURATION_S, close_matches, feed_identity, http_url_problem,
                                   not_blank, parse_duration, placeholder_contact, positive,
                                   private_host_problem, store_folder_problem)
@@ -32,11 +32,12 @@ _KNOWN = {
     "http": {"user_agent", "connect_timeout", "read_timeout", "total_timeout", "max_bytes",
              "max_redirects", "allow_private_networks", "global_concurrency", "per_host_concurrency",
              "max_retry_after"},
-    "scheduler": {"tick", "jitter", "max_backoff", "disable_after_errors"},
+    "scheduler": {"tick", "jitter", "max_backoff", "disable_after_errors", "adaptive", "max_interval",
+                  "feed_hints"},
     "extraction": {"workers", "residue_rules"},
     "regions": {"custom"},
     "feeds": {"url", "name", "regions", "interval"},
-    "alerts": {"name", "regions", "keywords", "feeds", "focus_only", "on_update", "webhook", "command"},
+    "alerts": ALERT_KEYS,
     "alerts.webhook": {"url", "secret", "secret_env"},
 }
 
@@ -190,6 +191,9 @@ def settings_from_mapping(raw: Mapping[str, Any], index: LineIndex, source: str,
         max_backoff_s=int(check.duration(sched_t, "max_backoff", "scheduler", sdef.max_backoff_s)),
         disable_after_errors=check.typed(sched_t, "disable_after_errors", "scheduler", int,
                                          sdef.disable_after_errors, positive),
+        adaptive=check.typed(sched_t, "adaptive", "scheduler", bool, sdef.adaptive),
+        max_interval_s=int(_max_interval(sched_t, check, sdef.max_interval_s)),
+        feed_hints=check.typed(sched_t, "feed_hints", "scheduler", bool, sdef.feed_hints),
     )
 
     custom = _custom_regions(tables["regions"], check, resolve_region)
@@ -243,6 +247,15 @@ def _http(table: Mapping[str, Any], check: _Checker) -> HttpSettings:
     if (placeholder := placeholder_contact(http.user_agent)):
         check.warning("http.user_agent", placeholder)
     return http
+
+
+def _max_interval(table: Mapping[str, Any], check: _Checker, default: float) -> float:
+    """The longest wait adaptive intervals may stretch a quiet feed to (a feed's longer interval wins)."""
+    seconds = check.duration(table, "max_interval", "scheduler", default)
+    if seconds < 60:
+        check.problem("scheduler.max_interval", "must be at least 1m, as a feed's interval must")
+        return default
+    return seconds
 
 
 def _store_path_problem(value: str) -> str | None:

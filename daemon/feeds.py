@@ -56,6 +56,11 @@ class ParsedFeed:
     site_url: str | None
     entries: tuple[Entry, ...]
     bozo_reason: str | None
+    # The feed's own word on how often to poll it (daemon/backoff.py reads them): RSS <ttl> in
+    # minutes, and the syndication module's sy:updatePeriod ("hourly" …) and sy:updateFrequency.
+    ttl_minutes: int | None = None
+    update_period: str | None = None
+    update_frequency: int | None = None
 
 
 def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> ParsedFeed:
@@ -83,7 +88,9 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
             raise FeedParseError(url, "no entries")
     feed = result.get("feed", {})
     return ParsedFeed(title=_text(feed, "title"), site_url=_http_link(feed.get("link"), url),
-                      entries=entries, bozo_reason=problem)
+                      entries=entries, bozo_reason=problem, ttl_minutes=_whole_number(feed.get("ttl")),
+                      update_period=_word(feed.get("sy_updateperiod")),
+                      update_frequency=_whole_number(feed.get("sy_updatefrequency")))
 
 
 def declares_expanding_entities(body: bytes) -> bool:
@@ -153,6 +160,17 @@ def _published(raw: Mapping[str, Any]) -> datetime | None:
             except (TypeError, ValueError, OverflowError):
                 continue
     return None
+
+
+def _whole_number(value: object) -> int | None:
+    """A count the feed states as text ("60"); None when it is missing or not a whole number."""
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
+def _word(value: object) -> str | None:
+    text = value.strip().lower() if isinstance(value, str) else ""
+    return text or None
 
 
 def _describe(exc: object) -> str | None:

@@ -50,6 +50,10 @@ class AlertRule:
     on_update: bool = False            # fire again when an article's text is revised
     webhook: WebhookSettings | None = None
     command: tuple[str, ...] = ()      # argv run with the alert JSON on stdin
+    query: str = ""                    # SQLite FTS5 query over title and text, as in the archive's search
+    # apprise notification URLs (ntfy, Gotify, Slack, Matrix, mailto …); they carry tokens, so the
+    # repr leaves them out and the outbox and logs name each by rule, scheme and host only.
+    notify: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,12 @@ class SchedulerSettings:
     jitter: float = 0.1                # +-10 % of the interval
     max_backoff_s: int = 6 * 3600
     disable_after_errors: int = 20
+    # Adaptive intervals (daemon/backoff.py): a feed that publishes nothing new is polled less often,
+    # never more often than its own interval and never less often than max_interval (unless its own
+    # interval is longer). feed_hints honours a feed's ttl, sy:updatePeriod and Cache-Control max-age.
+    adaptive: bool = True
+    max_interval_s: int = 4 * 3600
+    feed_hints: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -15,6 +16,15 @@ from sqlite_utils import Database
 
 from storage.records import Feed, FetchLog
 from storage.times import iso, parse_iso
+
+
+@dataclass(frozen=True, slots=True)
+class PollHistory:
+    """A feed's recent polls as the adaptive schedule reads them (daemon/backoff.py)."""
+
+    quiet_polls: int                  # good polls in a row, newest first, that added no article
+    recent_new: int                   # articles added by polls since the time asked, the first poll left out
+    first_polled_at: datetime | None  # the feed's first good poll (its backlog), None before any
 
 
 class FeedStateMixin:
@@ -83,6 +93,24 @@ class FeedStateMixin:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [log.feed_id, log.url, iso(log.at), log.status, log.http_status, log.ms, log.bytes,
                  log.new_entries, log.error])
+
+    def poll_history(self, feed_id: int, since: datetime, limit: int = 64) -> PollHistory:
+        """How quiet a feed has been: its empty good polls in a row (up to limit), and the articles its
+        polls added since `since`. The first good poll stored the feed's backlog, not its pace, so
+        it does not count. Reads one feed's rows through the (feed_id, at) index; errors are skipped."""
+        latest = self.db.execute(
+            "SELECT new_entries FROM fetches WHERE feed_id = ? AND status != 'error' "
+            "ORDER BY at DESC, id DESC LIMIT ?", [feed_id, limit]).fetchall()
+        quiet = next((i for i, (new,) in enumerate(latest) if new), len(latest))
+        first = self.db.execute(
+            "SELECT id, at FROM fetches WHERE feed_id = ? AND status != 'error' ORDER BY at, id LIMIT 1",
+            [feed_id]).fetchone()
+        if first is None:
+            return PollHistory(quiet, 0, None)
+        (recent,) = self.db.execute(
+            "SELECT coalesce(sum(new_entries), 0) FROM fetches WHERE feed_id = ? AND at >= ? AND id != ?",
+            [feed_id, iso(since), first[0]]).fetchone()
+        return PollHistory(quiet, recent, parse_iso(first[1]))
 
     def set_feed_enabled(self, url: str, enabled: bool, reason: str = "disabled by operator",
                          now: datetime | None = None) -> bool:

@@ -1,52 +1,25 @@
 """Webhook URLs carry their secret token in the path (Slack, Discord, Teams): the outbox rows and
 the delivery logs name a webhook by rule, scheme and host only."""
 
-import asyncio
-from datetime import datetime, timezone
-
 import pytest
-from structlog.testing import capture_logs
 
-from daemon.alerts import Deliverer, matching_alerts, webhook_label, webhook_target
+from daemon.alerts import Deliverer, webhook_label, webhook_target
 from daemon.receiver import WebhookReceiver
 from daemon.settings import AlertRule, WebhookSettings
-from storage.records import Article, Region, RegionTag
-from storage.store import ArticleExtras, Store
+from storage.records import Article
+from storage.store import ArticleExtras
+from tests.outbox_world import MALI_FOCUS, NOW, deliver, mali_store, queue
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 TOKEN = "T0AAAA1111/B0BBBB2222/xoxbSecretTokenValue42"
-TAGS = (RegionTag("ML", "country", 3, 3.0, True),)
 
 
 @pytest.fixture
 def store(tmp_path):
-    store = Store.open(tmp_path / "n.db")
-    store.sync_regions([Region("ML", "Mali", "country")])
-    yield store
-    store.close()
+    yield from mali_store(tmp_path)
 
 
 def secret_rule(url: str, name: str = "mali-desk") -> AlertRule:
     return AlertRule(name=name, regions=("ML",), webhook=WebhookSettings(url=url, secret="k"))
-
-
-def queue(store, rule: AlertRule) -> int:
-    a = Article(url="https://example.org/a", title="Drone strike near Mopti", text="Text.", fetched_at=NOW,
-                regions=TAGS)
-    return store.save_article(a, ArticleExtras(alerts=matching_alerts([rule], a, None)))
-
-
-def deliver(store, rules, *at: datetime) -> tuple[list[int], str]:
-    """Delivery passes at the given times; how many each delivered, and everything they logged."""
-    async def run() -> list[int]:
-        deliverer = Deliverer(store, rules)
-        try:
-            return [await deliverer.deliver_due(moment) for moment in at]
-        finally:
-            await deliverer.aclose()
-    with capture_logs() as logs:
-        counts = asyncio.run(run())
-    return counts, repr(logs)
 
 
 def stored_text(store) -> str:
@@ -110,7 +83,7 @@ def test_rows_queued_for_an_old_url_are_not_sent_to_the_url_now_configured(store
 def test_a_row_holding_a_full_url_from_an_older_version_is_still_delivered_with_the_url_kept_out_of_the_log(store):
     with WebhookReceiver("k") as receiver:
         url = f"{receiver.url}/{TOKEN}"
-        a = Article(url="https://example.org/a", title="t", text="x", fetched_at=NOW, regions=TAGS)
+        a = Article(url="https://example.org/a", title="t", text="x", fetched_at=NOW, regions=MALI_FOCUS)
         store.save_article(a, ArticleExtras(alerts=(("mali-desk", f"webhook:{url}"),)))
         counts, logged = deliver(store, [secret_rule(url)], NOW)
         assert len(receiver.accepted()) == 1

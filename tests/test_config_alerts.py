@@ -1,10 +1,14 @@
 """Alert rules in the config: secrets only when alerts are delivered, one line per problem, in line order."""
 
 import os
+import re
 import stat
 import sys
 from pathlib import Path
 
+import pytest
+
+from daemon.alerts import targets_of
 from daemon.config_file import load_settings
 from tests.config_world import problems_in, write_toml
 
@@ -74,7 +78,7 @@ def test_an_invalid_criterion_is_not_also_reported_as_missing(tmp_path):
 
 def test_a_rule_without_any_criterion_still_says_which_it_needs(tmp_path):
     found = problems(tmp_path, BASE + HOOK.replace('keywords = ["ambush"]\n', ""), secrets=False)
-    assert found == [("alerts[0]", 8, "an alert rule needs at least one of regions, keywords, feeds")]
+    assert found == [("alerts[0]", 8, "an alert rule needs at least one of regions, keywords, query, feeds")]
 
 
 def test_a_feed_named_by_its_title_gets_its_url_suggested(tmp_path):
@@ -124,3 +128,133 @@ def test_a_command_that_delivers_no_alerts_does_not_look_for_the_alert_program(t
     text = BASE + HOOK.replace("webhook = {", 'command = ["newswatch-no-such-notifier"]\n#')
     settings = load_settings(write(tmp_path, text), environ={"PATH": str(tmp_path)}, secrets=False)
     assert settings.alerts[0].command == ("newswatch-no-such-notifier",)
+
+
+QUERY = """\
+[[alerts]]
+name = "sahel"
+query = '"drone strike" OR ambush'
+command = ["true"]
+"""
+
+NOTIFY = """\
+[[alerts]]
+name = "desk"
+keywords = ["ambush"]
+notify = [
+  "ntfys://ntfy.sh/desk-alerts",
+  "json://127.0.0.1:8080/in/tk_5ecret0123",
+]
+"""
+
+
+def test_a_query_alone_is_a_criterion(tmp_path):
+    settings = load_settings(write(tmp_path, BASE + QUERY), environ={}, secrets=False)
+    assert settings.alerts[0].query == '"drone strike" OR ambush'
+
+
+@pytest.mark.parametrize("query, message_part", [
+    ('\'"drone strike\'', "a double quote is not closed"),
+    ("'url:mopti'", "'url' is read as a column filter"),
+    ("'NEAR(drone strike'", "ends too early"),
+])
+def test_a_malformed_query_is_one_problem_with_its_key_and_line(tmp_path, query, message_part):
+    text = BASE + QUERY.replace("""'"drone strike" OR ambush'""", query)
+    (key, line, message), = problems(tmp_path, text, secrets=False)
+    assert (key, line) == ("alerts[0].query", 10) and message_part in message
+
+
+def test_a_query_of_the_wrong_type_is_one_problem(tmp_path):
+    text = BASE + QUERY.replace("""'"drone strike" OR ambush'""", '["drone"]')
+    assert [p[0] for p in problems(tmp_path, text, secrets=False)] == ["alerts[0].query"]
+
+
+def test_a_lower_case_operator_in_a_query_is_a_warning_with_its_line(tmp_path):
+    text = BASE + QUERY.replace("OR ambush", "or ambush")
+    settings = load_settings(write(tmp_path, text), environ={}, secrets=False)
+    assert [(w.key, w.line) for w in settings.warnings] == [("alerts[0].query", 10)]
+    assert "'or' is searched as a word" in settings.warnings[0].message
+
+
+def test_notify_alone_is_an_action(tmp_path):
+    settings = load_settings(write(tmp_path, BASE + NOTIFY), environ={})
+    assert settings.alerts[0].notify == ("ntfys://ntfy.sh/desk-alerts", "json://127.0.0.1:8080/in/tk_5ecret0123")
+
+
+def test_a_rule_without_any_action_names_notify_among_the_choices(tmp_path):
+    text = BASE + NOTIFY.split("notify")[0]
+    (key, _, message), = problems(tmp_path, text, secrets=False)
+    assert key == "alerts[0]" and "notify = [" in message
+
+
+def test_an_unknown_notification_service_is_a_problem_on_the_line_of_its_entry(tmp_path):
+    text = BASE + NOTIFY.replace("ntfys://", "ntfi://")
+    (key, line, message), = problems(tmp_path, text)
+    assert (key, line) == ("alerts[0].notify[0]", 12)
+    assert "apprise knows no notification service ntfi://" in message and "ntfy://" in message
+
+
+def test_a_notification_url_apprise_cannot_use_is_a_problem_that_never_quotes_its_token(tmp_path):
+    text = BASE + NOTIFY.replace('"ntfys://ntfy.sh/desk-alerts"', '"discord://tk_5ecret0123"')
+    (key, line, message), = problems(tmp_path, text)
+    assert (key, line) == ("alerts[0].notify[0]", 12) and "discord://" in message
+    assert "tk_5ecret0123" not in message
+
+
+def test_a_plain_https_url_is_pointed_to_json_or_a_webhook(tmp_path):
+    text = BASE + NOTIFY.replace("ntfys://ntfy.sh/desk-alerts", "https://alerts.example.org/in")
+    (_, _, message), = problems(tmp_path, text)
+    assert "json://" in message and "webhook" in message
+
+
+def test_a_notification_url_listed_twice_is_a_problem_on_the_second_line(tmp_path):
+    text = BASE + NOTIFY.replace('"json://127.0.0.1:8080/in/tk_5ecret0123"', '"ntfys://ntfy.sh/desk-alerts"')
+    assert problems(tmp_path, text) == [("alerts[0].notify[1]", 13, "the same notification URL as notify[0]")]
+
+
+def test_notify_that_is_not_a_list_is_one_problem(tmp_path):
+    text = BASE + '[[alerts]]\nname = "desk"\nkeywords = ["ambush"]\nnotify = "ntfys://ntfy.sh/desk-alerts"\n'
+    assert [p[:2] for p in problems(tmp_path, text)] == [("alerts[0].notify", 11)]
+
+
+def test_a_notification_url_is_read_from_the_environment(tmp_path):
+    text = BASE + NOTIFY.replace('"json://127.0.0.1:8080/in/tk_5ecret0123"', '{ url_env = "DESK_URL" }')
+    settings = load_settings(write(tmp_path, text), environ={"DESK_URL": "json://127.0.0.1:9/in/tk_env"})
+    assert settings.alerts[0].notify[1] == "json://127.0.0.1:9/in/tk_env"
+
+
+def test_a_missing_notification_url_variable_is_a_problem_naming_it(tmp_path):
+    text = BASE + NOTIFY.replace('"json://127.0.0.1:8080/in/tk_5ecret0123"', '{ url_env = "DESK_URL" }')
+    assert problems(tmp_path, text) == [
+        ("alerts[0].notify[1]", 13, "environment variable DESK_URL is not set (a notification URL)")]
+
+
+def test_a_bad_url_in_the_environment_names_the_variable(tmp_path):
+    text = BASE + NOTIFY.replace('"json://127.0.0.1:8080/in/tk_5ecret0123"', '{ url_env = "DESK_URL" }')
+    (key, _, message), = problems(tmp_path, text, environ={"DESK_URL": "slak://tk_5ecret0123"})
+    assert key == "alerts[0].notify[1]" and message.startswith("the URL in DESK_URL: ")
+    assert "tk_5ecret0123" not in message
+
+
+def test_a_command_that_delivers_no_alerts_neither_needs_the_variable_nor_checks_the_urls(tmp_path):
+    text = BASE + NOTIFY.replace('"json://127.0.0.1:8080/in/tk_5ecret0123"', '{ url_env = "DESK_URL" }')
+    settings = load_settings(write(tmp_path, text.replace("ntfys://", "ntfi://")), environ={}, secrets=False)
+    assert settings.alerts[0].notify == ("ntfi://ntfy.sh/desk-alerts",)
+
+
+def test_an_unknown_key_in_a_rule_lists_query_and_notify_among_the_known(tmp_path):
+    (key, _, message), = problems(tmp_path, BASE + QUERY + 'querry = "x"\n', secrets=False)
+    assert key == "alerts[0].querry" and "notify" in message and "query" in message
+
+
+def test_the_shipped_example_rules_load_once_uncommented(tmp_path):
+    shipped = (Path(__file__).resolve().parents[1] / "config" / "newswatch.toml").read_text(encoding="utf-8")
+    head, _, alerts = shipped.partition("# --- alerts")
+    rules = "\n".join(line[2:] for line in alerts.splitlines() if re.match(r"# (\[\[|\w+ = |  |\])", line))
+    environ = {"NEWSWATCH_HOOK_SECRET": "k", "PATH": os.environ.get("PATH", ""),
+               "NEWSWATCH_SLACK_URL": "https://hooks.slack.com/services/T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ",
+               "NEWSWATCH_MAIL_URL": "mailtos://desk:pw@mail.example.org?to=desk@example.org"}
+    settings = load_settings(write(tmp_path, head + rules), environ=environ)
+    notify_rule = next(rule for rule in settings.alerts if rule.notify)
+    assert notify_rule.query and len(notify_rule.notify) == 3
+    assert all("pw@" not in target and "A1BRTD4JD" not in target for target in targets_of(notify_rule))
