@@ -6,16 +6,13 @@ from __future__ import annotations
 import fcntl
 import os
 import tomllib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from daemon.config_checks import store_folder_problem
-from daemon.config_file import load_settings, settings_from_mapping
-from daemon.config_lines import LineIndex
+from daemon.config_file import load_settings
 from daemon.errors import ConfigError, StoreError
 from daemon.settings import Settings
 
@@ -38,8 +35,8 @@ def load_settings_or_exit(ctx: click.Context, *, check_regions: bool = True, for
         resolver = lambda name: (custom.get(name.lower()) or gazetteer.resolve(name))  # noqa: E731
         region_names = [region.name for region in gazetteer.regions()]
     try:
-        settings = settings_with_store(path, ctx.obj.get("db"), resolve_region=resolver, secrets=for_running,
-                                       region_names=region_names)
+        settings = load_settings(path, resolve_region=resolver, secrets=for_running, region_names=region_names,
+                                 store_path=ctx.obj.get("db"))
     except ConfigError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem.describe(exc.path)}", err=True)
@@ -49,29 +46,6 @@ def load_settings_or_exit(ctx: click.Context, *, check_regions: bool = True, for
     for warning in settings.warnings if for_running else ():
         click.echo(f"warning: {warning.describe(path)}", err=True)
     return settings
-
-
-def settings_with_store(path: str, db: str | None, *, resolve_region: Callable[[str], str | None] | None = None,
-                        secrets: bool = True, region_names: Iterable[str] = ()) -> Settings:
-    """load_settings with its keywords, and db (--db) as the store path when given.
-
-    The config's [storage] path is then not the store in effect, so a folder it names that does
-    not exist here is no problem (a server's config used on a laptop): the --db store's folder is
-    checked where it is opened or created. Its other checks (blank, not a string) still apply."""
-    options = {"resolve_region": resolve_region, "secrets": secrets, "region_names": region_names}
-    if not db:
-        return load_settings(path, **options)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-        raw = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return replace_settings(load_settings(path, **options), storage_path=db)   # it names the file's problem
-    storage = raw.get("storage")
-    written = storage.get("path") if isinstance(storage, dict) else None
-    if isinstance(written, str) and written.strip() and store_folder_problem(written):
-        raw = {**raw, "storage": {key: value for key, value in storage.items() if key != "path"}}
-    settings = settings_from_mapping(raw, LineIndex(text), str(path), environ=os.environ, **options)
-    return replace_settings(settings, storage_path=db)
 
 
 def store_path(ctx: click.Context) -> str:
@@ -172,7 +146,6 @@ def counted(n: int, singular: str, plural: str | None = None) -> str:
 def custom_region_names(path: str) -> dict[str, str]:
     """Custom region names from the config itself, so rules may name them before they are loaded.
     Anything malformed is left for load_settings to report with its line."""
-    import tomllib
     from daemon.gazetteer import Gazetteer
     try:
         custom = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("regions", {}).get("custom", {})
@@ -182,6 +155,3 @@ def custom_region_names(path: str) -> dict[str, str]:
         return {}
     return {name.lower(): gazetteer.resolve(name) or name for name in lists}
 
-
-def replace_settings(settings: Settings, **changes) -> Settings:
-    return replace(settings, **changes)

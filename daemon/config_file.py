@@ -136,7 +136,7 @@ class _Checker:
 
 def load_settings(path: str | os.PathLike, *, resolve_region: Callable[[str], str | None] | None = None,
                   environ: Mapping[str, str] | None = None, secrets: bool = True,
-                  region_names: Iterable[str] = ()) -> Settings:
+                  region_names: Iterable[str] = (), store_path: str | None = None) -> Settings:
     """Read and validate the config at path; raise ConfigError listing every problem.
 
     resolve_region maps a region name or id from the config to a region id (None when unknown);
@@ -144,7 +144,8 @@ def load_settings(path: str | os.PathLike, *, resolve_region: Callable[[str], st
     unknown region is compared with to suggest what was meant. secrets=False is for commands
     that never deliver alerts: a webhook secret missing from the environment, or an alert
     command's program missing from PATH, is then no problem. Findings that do not stop the
-    daemon (a placeholder contact) come back as Settings.warnings.
+    daemon (a placeholder contact) come back as Settings.warnings. store_path (--db) replaces
+    [storage] path: a folder the config names that does not exist here is then no problem.
     """
     path = Path(path)
     try:
@@ -159,13 +160,13 @@ def load_settings(path: str | os.PathLike, *, resolve_region: Callable[[str], st
         raise ConfigError([ConfigProblem("(syntax)", line_in_message(str(exc)), str(exc))], str(path))
     return settings_from_mapping(raw, LineIndex(text), str(path), resolve_region=resolve_region,
                                  environ=os.environ if environ is None else environ, secrets=secrets,
-                                 region_names=region_names)
+                                 region_names=region_names, store_path=store_path)
 
 
 def settings_from_mapping(raw: Mapping[str, Any], index: LineIndex, source: str, *,
                           resolve_region: Callable[[str], str | None] | None,
                           environ: Mapping[str, str], secrets: bool = True,
-                          region_names: Iterable[str] = ()) -> Settings:
+                          region_names: Iterable[str] = (), store_path: str | None = None) -> Settings:
     """Settings from an already parsed config (see load_settings for the keywords)."""
     custom_table = raw.get("regions", {}).get("custom") if isinstance(raw.get("regions"), dict) else None
     names = [*region_names, *(custom_table if isinstance(custom_table, dict) else ())]
@@ -202,8 +203,11 @@ def settings_from_mapping(raw: Mapping[str, Any], index: LineIndex, source: str,
     feeds = tuple(_resolved_feed(i, f, known_region, check, http.allow_private_networks)
                   for i, f in enumerate(feeds))
     alerts = alert_rules(raw.get("alerts", []), check, known_region, feeds)
+    # checked even when store_path (--db) replaces it, but then its folder need not exist here
+    written_store = check.typed(storage, "path", "storage", str, "newswatch.db",
+                                not_blank if store_path else _store_path_problem)
     settings = Settings(
-        storage_path=check.typed(storage, "path", "storage", str, "newswatch.db", _store_path_problem),
+        storage_path=store_path or written_store,
         http=http,
         scheduler=scheduler,
         custom_regions=custom,
