@@ -10,11 +10,13 @@ import json
 import os
 import sys
 from dataclasses import asdict
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
 from daemon import log as logconf
+from daemon.backoff import span_text
 from daemon.cli_support import (check_store_folder, counted, db_option, load_settings_or_exit, open_existing_store,
                                 run_lock, store_path)
 from daemon.cli_tools import evaluate, export_opml, import_opml, reprocess, tag_text
@@ -159,10 +161,22 @@ def feeds_list(ctx: click.Context, as_json: bool) -> None:
         return
     states = [f"DISABLED ({f.disabled_reason})" if f.disabled_reason else (f.last_status or "new") for f in rows]
     width = max([len("state"), *map(len, states)])
-    click.echo(f"{'id':>4}  {'state':<{width}}  errors  url")
+    now = datetime.now(timezone.utc)
+    click.echo(f"{'id':>4}  {'state':<{width}}  errors  interval  next poll  url")
     for f, state in zip(rows, states):
         note = "  (not in the config: kept, no longer polled)" if f.url in retired else ""
-        click.echo(f"{f.id:>4}  {state:<{width}}  {f.consecutive_errors:<6}  {f.url}{note}")
+        click.echo(f"{f.id:>4}  {state:<{width}}  {f.consecutive_errors:<6}  {span_text(f.interval_s):<8}  "
+                   f"{_next_poll(f, now, retired):<9}  {f.url}{note}")
+
+
+def _next_poll(feed, now: datetime, retired: set[str]) -> str:
+    """When the daemon polls the feed next: a wait far beyond its interval is adaptive polling
+    stretching a quiet feed, or backoff after errors."""
+    if feed.disabled_reason or feed.url in retired:
+        return "never"
+    if feed.next_poll_at is None or feed.next_poll_at <= now:
+        return "due"
+    return "in " + span_text((feed.next_poll_at - now).total_seconds())
 
 
 @feeds.command("enable")

@@ -126,8 +126,26 @@ def test_feeds_list_marks_feeds_no_longer_configured_and_keeps_columns_aligned(t
     store.close()
     lines = invoke("--db", str(tmp_path / "n.db"), "feeds", "list").output.splitlines()
     assert len({line.index("url" if i == 0 else "https://") for i, line in enumerate(lines)}) == 1
-    assert lines[1].split() == ["1", "DISABLED", "(disabled", "by", "operator)", "0", "https://a.example/rss"]
+    assert lines[1].split() == ["1", "DISABLED", "(disabled", "by", "operator)", "0", "15m", "never",
+                                "https://a.example/rss"]
     assert lines[2].endswith("https://b.example/rss  (not in the config: kept, no longer polled)")
+
+
+def test_feeds_list_shows_a_quiet_feeds_stretched_wait_next_to_its_interval(tmp_path):
+    from storage.records import Feed
+    from storage.records import FetchLog
+    from storage.store import Store
+    from dataclasses import replace
+    from datetime import datetime, timedelta, timezone
+    now = datetime.now(timezone.utc)
+    store = Store.open(tmp_path / "n.db")
+    store.sync_feeds([Feed(url="https://a.example/rss", interval_s=900)], now)
+    [feed] = store.feeds()
+    store.record_poll(replace(feed, last_status="304", next_poll_at=now + timedelta(hours=2, seconds=30)),
+                      FetchLog(feed_id=feed.id, url=feed.url, at=now, status="304"))
+    store.close()
+    lines = invoke("--db", str(tmp_path / "n.db"), "feeds", "list").output.splitlines()
+    assert lines[1].split() == ["1", "304", "0", "15m", "in", "2h", "https://a.example/rss"]
 
 
 def test_counts_in_messages_use_the_right_plural():
