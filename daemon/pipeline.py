@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -20,18 +20,19 @@ from datetime import datetime, timedelta, timezone
 
 import structlog
 
-from daemon import backoff, boilerplate, dedup, revisions, stories
+from daemon import boilerplate, dedup, revisions, stories
 from daemon.alerts import matching_alerts
 from daemon.analysis import Analysis, analyse
 from daemon.candidates import StoreCandidates
 from daemon.errors import ExtractionError, FeedParseError, FetchError
 from daemon.extract import Extracted, process_page, text_from_feed_html
-from daemon.feeds import Entry, ParsedFeed, parse_feed
+from daemon.feed_schedule import FeedSchedule
+from daemon.feeds import Entry, parse_feed
 from daemon.fetch import Fetcher
 from daemon.gazetteer import Gazetteer
 from daemon.settings import Settings
 from daemon.urls import canonical_url, host_of, scheme_twin
-from storage.records import Article, Feed, FetchLog, Skip
+from storage.records import Article, Feed, Skip
 from storage.site_lines import SiteLines
 from storage.store import ArticleExtras, KnownArticle, Store
 
@@ -69,7 +70,7 @@ class Pipeline:
         self.gazetteer, self.executor, self.clock = gazetteer, executor, clock
         self.replace_executor = replace_executor
         self._links_in_flight: dict[str, asyncio.Event] = {}   # canonical link -> done
-        self._feed_hints: dict[int, tuple[backoff.PollHint, ...]] = {}   # feed id -> its ttl/sy: hints
+        self.schedule = FeedSchedule(settings, store)
 
     # --- one feed -------------------------------------------------------------------------
 
@@ -93,10 +94,10 @@ class Pipeline:
             return self._feed_failed(feed, now, exc.reason, started, bound, http_status=exc.status,
                                      retry_after=exc.retry_after)
         if response.not_modified:
-            schedule = self._feed_done(feed, now, "not modified", started, response.status, 0, 0,
-                                       etag=response.etag or feed.etag,
-                                       last_modified=response.last_modified or feed.last_modified,
-                                       hints=self._hints(feed, response.headers))
+            schedule = self.schedule.done(feed, now, "not modified", ms=_ms(started), http_status=response.status,
+                                          size=0, new=0, etag=response.etag or feed.etag,
+                                          last_modified=response.last_modified or feed.last_modified,
+                                          headers=response.headers)
             bound.info("feed.polled", status=304, ms=_ms(started), new=0, **schedule)
             return PollResult(feed.url, "not modified")
         try:
@@ -108,11 +109,11 @@ class Pipeline:
             bound.warning("feed.bozo", reason=parsed.bozo_reason, entries=len(parsed.entries))
         outcomes = await asyncio.gather(*(self._ingest_guarded(feed, entry) for entry in parsed.entries))
         counts = {name: outcomes.count(name) for name in ("stored", "copy", "known", "skipped", "updated")}
-        schedule = self._feed_done(
+        schedule = self.schedule.done(
             replace(feed, title=parsed.title or feed.title, site_url=parsed.site_url or feed.site_url),
-            now, "ok", started, response.status, len(response.body), counts["stored"] + counts["copy"],
-            etag=response.etag, last_modified=response.last_modified,
-            hints=self._hints(feed, response.headers, parsed))
+            now, "ok", ms=_ms(started), http_status=response.status, size=len(response.body),
+            new=counts["stored"] + counts["copy"], etag=response.etag, last_modified=response.last_modified,
+            headers=response.headers, parsed=parsed)
         bound.info("feed.polled", status=response.status, ms=_ms(started), entries=len(parsed.entries),
                    new=counts["stored"] + counts["copy"], copies=counts["copy"], known=counts["known"],
                    updated=counts["updated"],
@@ -121,46 +122,11 @@ class Pipeline:
                           copies=counts["copy"], known=counts["known"], skipped=counts["skipped"],
                           updated=counts["updated"])
 
-    def _feed_done(self, feed: Feed, now: datetime, status: str, started: float, http_status: int,
-                   size: int, new: int, *, etag: str | None, last_modified: str | None,
-                   hints: tuple[backoff.PollHint, ...] = ()) -> dict[str, object]:
-        """Record a good poll and schedule the next; returns the interval in effect and why, for the log."""
-        evidence = self._evidence(feed, now, new, hints)
-        updated = backoff.after_success(replace(feed, etag=etag, last_modified=last_modified), now,
-                                        self.settings.scheduler, status, evidence=evidence)
-        self.store.record_poll(updated, FetchLog(feed_id=feed.id, url=feed.url, at=now, status=status,
-                                                 http_status=http_status, ms=_ms(started), bytes=size,
-                                                 new_entries=new))
-        plan = backoff.cadence(feed, self.settings.scheduler, evidence)
-        return {"interval_s": round(plan.seconds), "interval_reason": plan.reason,
-                "next_poll_at": updated.next_poll_at.isoformat() if updated.next_poll_at else None}
-
-    def _evidence(self, feed: Feed, now: datetime, new: int,
-                  hints: tuple[backoff.PollHint, ...]) -> backoff.PollEvidence | None:
-        """What the adaptive schedule reads: this poll, the feed's recent polls, its own hints."""
-        if not self.settings.scheduler.adaptive or feed.id is None:
-            return None
-        history = self.store.poll_history(feed.id, now - backoff.RATE_WINDOW)
-        return backoff.evidence_from(history, now, new, hints)
-
-    def _hints(self, feed: Feed, headers: Mapping[str, str], parsed: ParsedFeed | None = None
-               ) -> tuple[backoff.PollHint, ...]:
-        """The feed's own requests to be polled less often: its ttl and sy: elements (remembered from
-        the last full response, as a 304 has no body) and this response's Cache-Control max-age."""
-        if parsed is not None and feed.id is not None:
-            self._feed_hints[feed.id] = backoff.feed_hints(parsed.ttl_minutes, parsed.update_period,
-                                                           parsed.update_frequency)
-        cache = backoff.cache_hint(headers.get("cache-control"))
-        return (*self._feed_hints.get(feed.id, ()), *((cache,) if cache else ()))
-
     def _feed_failed(self, feed: Feed, now: datetime, reason: str, started: float, bound, *,
                      http_status: int | None = None, retry_after: float | None = None,
                      size: int = 0) -> PollResult:
-        updated = backoff.after_error(feed, now, self.settings.scheduler, reason, retry_after,
-                                      self.settings.http.max_retry_after)
-        self.store.record_poll(updated, FetchLog(feed_id=feed.id, url=feed.url, at=now, status="error",
-                                                 http_status=http_status, ms=_ms(started), bytes=size,
-                                                 error=reason))
+        updated = self.schedule.failed(feed, now, reason, ms=_ms(started), http_status=http_status,
+                                       retry_after=retry_after, size=size)
         bound.warning("feed.polled", status=http_status or "error", ms=_ms(started), error=reason,
                       consecutive_errors=updated.consecutive_errors, retry_after=retry_after,
                       next_poll_at=updated.next_poll_at.isoformat() if updated.next_poll_at else None,

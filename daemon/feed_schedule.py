@@ -1,0 +1,66 @@
+"""A feed poll's bookkeeping: record its outcome in the store and set the next poll time.
+
+The policy itself (interval, adaptive stretching, backoff) is the pure daemon/backoff.py; this class
+gathers what it reads (the feed's recent polls from the store, its own ttl/sy: hints remembered
+between polls, since a 304 has no body) and writes the result with the poll's fetch log row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+
+from daemon import backoff
+from daemon.feeds import ParsedFeed
+from daemon.settings import Settings
+from storage.records import Feed, FetchLog
+from storage.store import Store
+
+
+class FeedSchedule:
+    """One per pipeline: it remembers each feed's own polling hints for the life of the process."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings, self.store = settings, store
+        self._feed_hints: dict[int, tuple[backoff.PollHint, ...]] = {}   # feed id -> its ttl/sy: hints
+
+    def done(self, feed: Feed, now: datetime, status: str, *, ms: int, http_status: int, size: int, new: int,
+             etag: str | None, last_modified: str | None, headers: Mapping[str, str],
+             parsed: ParsedFeed | None = None) -> dict[str, object]:
+        """Record a good poll and schedule the next; returns the interval in effect and why, for the log."""
+        evidence = self._evidence(feed, now, new, self._hints(feed, headers, parsed))
+        updated = backoff.after_success(replace(feed, etag=etag, last_modified=last_modified), now,
+                                        self.settings.scheduler, status, evidence=evidence)
+        self.store.record_poll(updated, FetchLog(feed_id=feed.id, url=feed.url, at=now, status=status,
+                                                 http_status=http_status, ms=ms, bytes=size, new_entries=new))
+        plan = backoff.cadence(feed, self.settings.scheduler, evidence)
+        return {"interval_s": round(plan.seconds), "interval_reason": plan.reason,
+                "next_poll_at": updated.next_poll_at.isoformat() if updated.next_poll_at else None}
+
+    def failed(self, feed: Feed, now: datetime, reason: str, *, ms: int, http_status: int | None = None,
+               retry_after: float | None = None, size: int = 0) -> Feed:
+        """Record a failed poll with its backoff (and the feed disabled after too many); the new state."""
+        updated = backoff.after_error(feed, now, self.settings.scheduler, reason, retry_after,
+                                      self.settings.http.max_retry_after)
+        self.store.record_poll(updated, FetchLog(feed_id=feed.id, url=feed.url, at=now, status="error",
+                                                 http_status=http_status, ms=ms, bytes=size, error=reason))
+        return updated
+
+    def _evidence(self, feed: Feed, now: datetime, new: int,
+                  hints: tuple[backoff.PollHint, ...]) -> backoff.PollEvidence | None:
+        """What the adaptive schedule reads: this poll, the feed's recent polls, its own hints."""
+        if not self.settings.scheduler.adaptive or feed.id is None:
+            return None
+        history = self.store.poll_history(feed.id, now - backoff.RATE_WINDOW)
+        return backoff.evidence_from(history, now, new, hints)
+
+    def _hints(self, feed: Feed, headers: Mapping[str, str], parsed: ParsedFeed | None
+               ) -> tuple[backoff.PollHint, ...]:
+        """The feed's own requests to be polled less often: its ttl and sy: elements (remembered from
+        the last full response, as a 304 has no body) and this response's Cache-Control max-age."""
+        if parsed is not None and feed.id is not None:
+            self._feed_hints[feed.id] = backoff.feed_hints(parsed.ttl_minutes, parsed.update_period,
+                                                           parsed.update_frequency)
+        cache = backoff.cache_hint(headers.get("cache-control"))
+        return (*self._feed_hints.get(feed.id, ()), *((cache,) if cache else ()))
