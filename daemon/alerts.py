@@ -34,9 +34,9 @@ from storage.webhook_targets import redacted_text, shown_target, webhook_label, 
 
 # webhook_label, webhook_target and shown_target live in storage (its migration rewrites old
 # stores' URLs into the same keys) and are re-exported here, where callers have always found them.
-__all__ = ["DELIVERY_HEADER", "MAX_ATTEMPTS", "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "Deliverer", "Match",
-           "matching_alerts", "next_attempt", "notify_target", "payload", "rule_matches", "shown_target", "sign",
-           "targets_of", "verify", "webhook_label", "webhook_target"]
+__all__ = ["DELIVERY_HEADER", "MAX_ATTEMPTS", "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "AlertTrouble", "Deliverer",
+           "DeliveryPass", "Match", "matching_alerts", "next_attempt", "notify_target", "payload", "rule_matches",
+           "shown_target", "sign", "targets_of", "verify", "webhook_label", "webhook_target"]
 
 log = structlog.get_logger("newswatch.alerts")
 
@@ -154,6 +154,26 @@ def next_attempt(attempts_so_far: int, now: datetime) -> datetime | None:
     return now + timedelta(seconds=min(FIRST_RETRY_S * 2 ** attempts_so_far, MAX_RETRY_S))
 
 
+@dataclass(frozen=True, slots=True)
+class AlertTrouble:
+    """Rows of one delivery pass that failed alike: the same (redacted) target and error."""
+
+    target: str
+    error: str
+    gave_up: bool       # given up as failed, not retried
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPass:
+    """What one delivery pass did with the rows it took: delivered, to be retried, given up."""
+
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+    troubles: tuple[AlertTrouble, ...] = ()
+
+
 class Deliverer:
     """Sends due outbox rows: webhooks over HTTP (signed), commands with the JSON on stdin,
     notification URLs through apprise."""
@@ -162,6 +182,7 @@ class Deliverer:
                  user_agent: str = "newswatch") -> None:
         self.store = store
         self.rules = {r.name: r for r in rules}
+        self._reported_gone: set[tuple[str, str]] = set()
         self.client = httpx.AsyncClient(timeout=timeout, follow_redirects=False,
                                         headers={"User-Agent": user_agent})
 
@@ -171,52 +192,94 @@ class Deliverer:
     async def deliver_due(self, now: datetime | None = None, should_stop=lambda: False) -> int:
         """Attempt every due delivery once (stopping between deliveries when asked); return how many
         were delivered. One bad row is counted as a failed attempt, never a block on the others."""
+        return (await self.deliver_pass(now, should_stop)).delivered
+
+    async def deliver_pass(self, now: datetime | None = None, should_stop=lambda: False) -> DeliveryPass:
+        """deliver_due, telling what became of every row it took: `run --once` reports it."""
         now = now or datetime.now(timezone.utc)
-        delivered = 0
+        counts = {"delivered": 0, "retrying": 0, "failed": 0}
+        troubles: dict[tuple[str, str, bool], int] = {}
         for delivery in self.store.due_deliveries(now):
             if should_stop():
                 break
             target = shown_target(delivery.rule, delivery.target)
+            gone = None
             try:
-                error = await self._attempt(delivery)
+                gone = self._gone(delivery)
+                error = gone if gone is not None else await self._attempt(delivery)
             except Exception as exc:  # noqa: BLE001 - e.g. an URL httpx refuses; recorded as the attempt's error
                 # The message and traceback are scrubbed: an exception may quote the webhook URL.
                 log.error("alert.crashed", rule=delivery.rule, target=target, error=self._scrub(repr(exc), delivery),
                           traceback=self._scrub("".join(traceback.format_exception(exc)), delivery))
                 error = f"internal error: {type(exc).__name__}: {exc}"
-            if error is None:
+            if gone is not None:
+                self.store.mark_given_up(delivery.id, gone)
+                self._report_gone(delivery, target, gone)
+                counts["failed"] += 1
+                troubles[(target, gone, True)] = troubles.get((target, gone, True), 0) + 1
+            elif error is None:
                 self.store.mark_delivered(delivery.id, now)
-                delivered += 1
+                counts["delivered"] += 1
                 log.info("alert.delivered", rule=delivery.rule, article=delivery.article_id,
                          target=target, attempts=delivery.attempts + 1)
             else:
                 error = self._scrub(error, delivery)
                 retry_at = next_attempt(delivery.attempts, now)
                 self.store.mark_attempt_failed(delivery.id, error, retry_at)
+                counts["retrying" if retry_at else "failed"] += 1
+                key = (target, error, retry_at is None)
+                troubles[key] = troubles.get(key, 0) + 1
                 log.warning("alert.failed", rule=delivery.rule, article=delivery.article_id,
                             target=target, error=error, attempts=delivery.attempts + 1,
                             retry_at=retry_at.isoformat() if retry_at else None,
                             gave_up=retry_at is None)
-        return delivered
+        return DeliveryPass(**counts, troubles=tuple(
+            AlertTrouble(target=t, error=e, gave_up=g, count=n) for (t, e, g), n in troubles.items()))
 
-    async def _attempt(self, delivery: Delivery) -> str | None:
+    def _gone(self, delivery: Delivery) -> str | None:
+        """Why a row can never be delivered as the config stands (its rule, or its target in the
+        rule, is gone), else None. Retrying such a row for 15 hours would only hide it; the
+        message names only redacted targets, so it is stored and logged as it is."""
         rule = self.rules.get(delivery.rule)
         if rule is None:
-            return f"rule {delivery.rule!r} is no longer in the config"
+            return f"target no longer configured: rule {delivery.rule!r} is no longer in the config"
+        kind = delivery.target.partition(":")[0]
+        # "webhook:<url>": a row queued before targets were redacted, still owed to the same URL.
+        if kind == "webhook" and rule.webhook is not None and delivery.target in (
+                webhook_target(rule.name, rule.webhook.url), f"webhook:{rule.webhook.url}"):
+            return None
+        if kind == "command" and rule.command and delivery.target == f"command:{rule.name}":
+            return None
+        if kind == "notify" and self._notify_url(rule, delivery.target) is not None:
+            return None
+        return f"target no longer configured: rule {rule.name!r} now sends to {', '.join(targets_of(rule))}"
+
+    def _report_gone(self, delivery: Delivery, target: str, reason: str) -> None:
+        """One warning per rule and target a process gives rows up for, not one per row."""
+        if (delivery.rule, delivery.target) in self._reported_gone:
+            log.debug("alert.given_up", rule=delivery.rule, article=delivery.article_id, target=target)
+            return
+        self._reported_gone.add((delivery.rule, delivery.target))
+        log.warning("alert.target_gone", rule=delivery.rule, article=delivery.article_id, target=target,
+                    error=reason, gave_up=True,
+                    hint="`newswatch alerts retry --rule NAME` queues them again to the rule's current targets")
+
+    async def _attempt(self, delivery: Delivery) -> str | None:
+        """Send one row whose rule and target are configured (_gone said so): its error, or None
+        once its receiver took it."""
+        rule = self.rules[delivery.rule]
         article = self.store.article(delivery.article_id)
         if article is None:
             return f"article {delivery.article_id} not found"
         body = payload(rule.name, delivery.id, article)
-        kind, _, where = delivery.target.partition(":")
-        # where == url: a row queued before targets were redacted, still owed to the same URL.
-        if kind == "webhook" and rule.webhook is not None and delivery.target in (
-                webhook_target(rule.name, rule.webhook.url), f"webhook:{rule.webhook.url}"):
+        kind = delivery.target.partition(":")[0]
+        if kind == "webhook":
             return await self._post(rule, delivery, body)
-        if kind == "command" and rule.command:
+        if kind == "command":
             return await self._run(rule, body)
-        if kind == "notify" and (url := self._notify_url(rule, delivery.target)) is not None:
-            return await send_notification(url, *notification_message(rule.name, article))
-        return f"target {shown_target(rule.name, delivery.target)!r} is no longer configured for rule {rule.name!r}"
+        url = self._notify_url(rule, delivery.target)
+        assert url is not None   # _gone found it
+        return await send_notification(url, *notification_message(rule.name, article))
 
     def _scrub(self, text: str, delivery: Delivery) -> str:
         """text with the delivery's webhook URL, its path and query and any user:password in it
@@ -234,8 +297,13 @@ class Deliverer:
 
     @staticmethod
     def _notify_url(rule: AlertRule, target: str) -> str | None:
-        """The configured notification URL an outbox row is owed to (None once it left the config)."""
-        return next((url for url in rule.notify if notify_target(rule.name, url) == target), None)
+        """The configured notification URL an outbox row is owed to (None once it left the config).
+
+        Matched by the rule and the URL's hash, not the whole label: how a label shows a host may be
+        made stricter between versions, and rows queued under the old label are still owed."""
+        digest = target.rpartition(" #")[2]
+        return next((url for url in rule.notify if target.startswith(f"notify:{rule.name} (")
+                     and notify_target(rule.name, url).rpartition(" #")[2] == digest), None)
 
     async def _post(self, rule: AlertRule, delivery: Delivery, body: bytes) -> str | None:
         assert rule.webhook is not None

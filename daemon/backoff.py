@@ -90,7 +90,7 @@ def cadence(feed: Feed, settings: SchedulerSettings, evidence: PollEvidence | No
     hint = max(evidence.hints, key=lambda h: h.seconds, default=None) if settings.feed_hints else None
     if hint is not None and min(hint.seconds, cap) > seconds:
         seconds = not_before = min(hint.seconds, cap)
-        reason = hint.source + (f" (capped at {span_text(cap)})" if hint.seconds > cap else "")
+        reason = hint.source + (", capped" if hint.seconds > cap else "")   # capped at `seconds`, shown beside it
     return Cadence(seconds, reason, not_before, cap)
 
 
@@ -115,7 +115,8 @@ def typical_gap_s(evidence: PollEvidence) -> float | None:
 def after_success(feed: Feed, now: datetime, settings: SchedulerSettings, status: str,
                   rng: random.Random | None = None, evidence: PollEvidence | None = None) -> Feed:
     """The feed's state after a good poll (200 or 304): errors reset, next poll one cadence away
-    (the plain interval without evidence, or with adaptive intervals off), with jitter."""
+    (the plain interval without evidence, or with adaptive intervals off), with jitter; the cadence
+    and its reason are kept on the feed for the operator."""
     rng = rng or random
     plan = cadence(feed, settings, evidence)
     spread = plan.seconds * settings.jitter
@@ -123,7 +124,8 @@ def after_success(feed: Feed, now: datetime, settings: SchedulerSettings, status
     low = min(max(plan.seconds - spread, plan.not_before), high)
     delay = max(MIN_DELAY_S, rng.uniform(low, high))
     return replace(feed, last_polled_at=now, last_status=status, last_error=None, consecutive_errors=0,
-                   next_poll_at=now + timedelta(seconds=delay))
+                   next_poll_at=now + timedelta(seconds=delay), poll_interval_s=round(plan.seconds),
+                   poll_reason=plan.reason)
 
 
 def after_error(feed: Feed, now: datetime, settings: SchedulerSettings, reason: str,
@@ -173,12 +175,26 @@ def cache_hint(cache_control: str | None) -> PollHint | None:
     return PollHint(float(seconds), f"cache-control max-age {seconds}s")
 
 
+def stored_hints(feed: Feed) -> tuple[PollHint, ...]:
+    """The feed's ttl / sy: hints as the store kept them from its last full response."""
+    return feed_hints(feed.ttl_minutes, feed.update_period, feed.update_frequency)
+
+
+def in_effect_text(feed: Feed) -> str:
+    """The wait between polls in effect after the feed's last good poll and why: "8m (quiet: 4 polls
+    with nothing new)"; "-" before its first."""
+    if feed.poll_interval_s is None:
+        return "-"
+    return span_text(feed.poll_interval_s) + (f" ({feed.poll_reason})" if feed.poll_reason else "")
+
+
 def span_text(seconds: float) -> str:
-    """A wait as an operator writes it in the config: "90s", "15m", "4h", "1h30m", "2d"."""
-    whole = max(0, round(seconds))
-    if whole < 60 or whole % 60 and whole < 600:
-        return f"{whole}s"
-    minutes = round(whole / 60)
+    """A wait as an operator writes it in the config, to the minute from a minute up: "45s", "8m",
+    "4h", "1h30m", "2d"."""
+    seconds = max(0.0, seconds)
+    if seconds < 59.5:
+        return f"{math.floor(seconds + 0.5)}s"
+    minutes = math.floor(seconds / 60 + 0.5)          # to the nearest minute, half up
     if minutes < 60:
         return f"{minutes}m"
     if minutes % 1440 == 0:

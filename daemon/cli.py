@@ -19,8 +19,10 @@ from daemon import log as logconf
 from daemon.backoff import span_text
 from daemon.cli_support import (check_store_folder, counted, db_option, load_settings_or_exit, open_existing_store,
                                 run_lock, store_path)
-from daemon.cli_tools import evaluate, export_opml, import_opml, reprocess, tag_text
+from daemon.cli_tools import (alert_pass_text, alert_trouble_lines, alerts, evaluate, export_opml,
+                               failed_alert_lines, import_opml, reprocess, tag_text)
 from daemon.errors import StoreError
+from storage.webhook_targets import shown_target
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,6 +61,7 @@ def run(ctx: click.Context, once: bool) -> None:
     Exit codes:
       0  stopped cleanly (with --once: at least one feed was polled without error, or none was due)
       1  with --once: every polled feed failed; or the store failed while running
+         (alerts that failed do not change it: they stay in the outbox, shown by `status`)
       2  a config problem, a missing store folder, or another `newswatch run` on the same store
     \b
     Example:
@@ -70,17 +73,22 @@ def run(ctx: click.Context, once: bool) -> None:
     with run_lock(settings.storage_path):
         try:
             if once:
-                results = runtime.run(runtime.run_once(settings))
+                report = runtime.run(runtime.run_round(settings))
             else:
                 runtime.run(runtime.run_service(settings))
                 return
         except StoreError as exc:
             click.echo(f"error: {exc}", err=True)
             raise SystemExit(1)
+    results = report.polls
     failed = sum(1 for r in results if r.status == "error")
     click.echo(f"polled {counted(len(results), 'feed')}: {counted(sum(r.stored for r in results), 'article')} "
                f"stored, {counted(sum(r.copies for r in results), 'copy', 'copies')}, "
-               f"{sum(r.skipped for r in results)} skipped, {counted(failed, 'feed')} failed", err=True)
+               f"{sum(r.skipped for r in results)} skipped, {counted(failed, 'feed')} failed; "
+               f"{alert_pass_text(report.alerts)}", err=True)
+    for line in alert_trouble_lines(report.alerts):
+        click.echo(line, err=True)
+    # Alert failures leave the exit code alone: the outbox keeps them and `run` retries them.
     if results and failed == len(results):
         raise SystemExit(1)
 
@@ -105,7 +113,8 @@ def check_config(ctx: click.Context) -> None:
 @db_option
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Show the store's counts, failing and disabled feeds, and the alert outbox.
+    """Show the store's counts, failing and disabled feeds, and the alert outbox (failed alerts
+    one line per rule and target, with the last error).
 
     \b
     Example:
@@ -113,6 +122,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """
     store = open_existing_store(store_path(ctx))
     summary = store.summary()
+    failed_alerts = store.failed_alerts()
     retired = store.retired_feed_urls()
     current = [f for f in store.feeds() if f.url not in retired]
     store.close()
@@ -122,19 +132,23 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps({**asdict(summary), "failing": [
             {"url": f.url, "errors": f.consecutive_errors, "last_error": f.last_error} for f in failing],
             "disabled": [{"url": f.url, "reason": f.disabled_reason, "errors": f.consecutive_errors,
-                          "last_error": f.last_error} for f in disabled]}, indent=2))
+                          "last_error": f.last_error} for f in disabled],
+            "failed_alerts": [{"rule": g.rule, "target": shown_target(g.rule, g.target), "count": g.count,
+                               "last_error": g.last_error} for g in failed_alerts]}, indent=2))
         return
     click.echo(f"articles {summary.articles} ({counted(summary.originals, 'original')}, "
                f"{counted(summary.copies, 'copy', 'copies')}) in {counted(summary.stories, 'story', 'stories')}; "
                f"feeds {summary.feeds} ({summary.failing_feeds} failing, {summary.disabled_feeds} disabled); "
                f"skipped entries {summary.skipped}; alerts {summary.deliveries_delivered} delivered, "
-               f"{summary.deliveries_pending} pending")
+               f"{summary.deliveries_pending} pending, {summary.deliveries_failed} failed")
     for f in failing:
         click.echo(f"  failing:  {f.url} ({counted(f.consecutive_errors, 'error')} in a row; last: {f.last_error})")
     for f in disabled:
         after = (f"; after {counted(f.consecutive_errors, 'error')}, last: {f.last_error}"
                  if f.consecutive_errors else "")
         click.echo(f"  disabled: {f.url} ({f.disabled_reason}{after})")
+    for line in failed_alert_lines(failed_alerts):
+        click.echo(line)
 
 
 @main.group()
@@ -148,8 +162,11 @@ def feeds() -> None:
 @click.pass_context
 def feeds_list(ctx: click.Context, as_json: bool) -> None:
     """List feeds with their health; feeds no longer in the config are marked (kept, not polled).
+    "every" is the wait between polls in effect after the last good poll, and why (a quiet feed
+    stretched, the feed's own ttl); "next poll" also counts backoff after errors.
 
     Example: newswatch feeds list --json"""
+    from daemon.backoff import in_effect_text
     store = open_existing_store(store_path(ctx))
     rows = store.feeds()
     retired = store.retired_feed_urls()
@@ -161,12 +178,17 @@ def feeds_list(ctx: click.Context, as_json: bool) -> None:
         return
     states = [f"DISABLED ({f.disabled_reason})" if f.disabled_reason else (f.last_status or "new") for f in rows]
     width = max([len("state"), *map(len, states)])
+    everies = [in_effect_text(f) for f in rows]
+    every_width = max([len("every"), *map(len, everies)])
     now = datetime.now(timezone.utc)
-    click.echo(f"{'id':>4}  {'state':<{width}}  errors  interval  next poll  url")
-    for f, state in zip(rows, states):
+    nexts = [_next_poll(f, now, retired) for f in rows]
+    next_width = max([len("next poll"), *map(len, nexts)])
+    click.echo(f"{'id':>4}  {'state':<{width}}  errors  interval  {'every':<{every_width}}  "
+               f"{'next poll':<{next_width}}  url")
+    for f, state, every, next_poll in zip(rows, states, everies, nexts):
         note = "  (not in the config: kept, no longer polled)" if f.url in retired else ""
         click.echo(f"{f.id:>4}  {state:<{width}}  {f.consecutive_errors:<6}  {span_text(f.interval_s):<8}  "
-                   f"{_next_poll(f, now, retired):<9}  {f.url}{note}")
+                   f"{every:<{every_width}}  {next_poll:<{next_width}}  {f.url}{note}")
 
 
 def _next_poll(feed, now: datetime, retired: set[str]) -> str:
@@ -272,3 +294,4 @@ main.add_command(export_opml)
 main.add_command(evaluate)
 main.add_command(reprocess)
 main.add_command(tag_text)
+main.add_command(alerts)

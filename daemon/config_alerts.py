@@ -7,17 +7,18 @@ cannot use would never fire; each is reported with its key and line instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from daemon.alert_notify import notify_url_problem
+from daemon.alert_notify import notify_url_problem, notify_url_warnings
 from daemon.config_checks import feed_identity, http_url_problem, not_blank, program_problem
-from daemon.errors import ConfigProblem
 from daemon.settings import AlertRule, FeedSettings, WebhookSettings
-from storage.alert_queries import lowercase_operators, query_problem
+from storage.alert_queries import lowercase_operators, query_problem, typographic_quotes
 
 if TYPE_CHECKING:
     from daemon.config_file import _Checker
+    from daemon.config_lines import LineIndex
 
 _CRITERIA = ("regions", "keywords", "query", "feeds")
 _ACTIONS = ("webhook", "command", "notify")
@@ -77,6 +78,10 @@ def _query(table: Mapping[str, Any], prefix: str, check: _Checker) -> str:
     if query and (words := lowercase_operators(query)):
         check.warning(f"{prefix}.query", f"{', '.join(repr(w) for w in words)} is searched as a word: FTS5 "
                       f"operators are upper case (AND, OR, NOT, NEAR)")
+    if query and (marks := typographic_quotes(query)):
+        check.warning(f"{prefix}.query", f"{' and '.join(marks)} do not make a phrase: FTS5 reads them as spaces, "
+                      f"so the words are searched separately, in any order; use straight double quotes "
+                      f"(\"drone strike\")")
     return query
 
 
@@ -89,55 +94,95 @@ def _notify(table: Mapping[str, Any], prefix: str, check: _Checker) -> tuple[str
     if "notify" not in table:
         return ()
     key, value = f"{prefix}.notify", table["notify"]
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):
         check.problem(key, 'expected a list of notification URLs: notify = ["ntfys://ntfy.sh/topic"]')
         return ()
+    if not value:
+        check.problem(key, 'the list is empty: name at least one notification URL, e.g. '
+                      'notify = ["ntfys://ntfy.sh/topic"], or remove notify')
+        return ()
+    lines = _item_lines(check.index, key, len(value))
     urls: dict[str, int] = {}
     for j, entry in enumerate(value):
-        report = _EntryReport(check, key, j, value)
+        report = _EntryReport(check, f"{key}[{j}]", lines[j])
         url = _notify_entry(entry, report, check)
         if not url:
             continue
+        source = f"the URL in {entry['url_env']}: " if isinstance(entry, dict) else ""
         if url in urls:
             report(f"the same notification URL as notify[{urls[url]}]")
         elif check.delivery and (error := notify_url_problem(url)):
-            report((f"the URL in {entry['url_env']}: " if isinstance(entry, dict) else "") + error)
+            report(source + error)
         else:
             urls[url] = j
+            for warning in notify_url_warnings(url) if check.delivery else ():
+                report.warn(source + warning)
     return tuple(urls)
 
 
 class _EntryReport:
-    """Reports a problem of notify[j] on the line the entry is written on (a list may span lines)."""
+    """Reports a problem (or a warning) of notify[j] on the line the entry is written on."""
 
-    def __init__(self, check: _Checker, key: str, j: int, entries: list[Any]) -> None:
-        self.check, self.key, self.j = check, key, j
-        self.written = _written(entries[j])
-            # A value written twice: the line of this occurrence, not the first.
-        self.nth = sum(1 for earlier in entries[:j] if _written(earlier) == self.written)
+    def __init__(self, check: _Checker, key: str, line: int) -> None:
+        self.check, self.key = check, key
+        if line:   # the index learns the entry's line, so the report is placed and ordered by it
+            check.index.lines.setdefault(key, line)
 
     def __call__(self, message: str) -> None:
-        line = self._line()
-        self.check.elsewhere(self.key, [ConfigProblem(f"{self.key}[{self.j}]", line, message)])
+        self.check.problem(self.key, message)
 
-    def _line(self) -> int:
-        index = self.check.index
-        line = index.line_of(self.key)
-        if not isinstance(self.written, str) or not self.written:
-            return line
-        line = index.line_of_value(self.key, self.written)
-        for _ in range(self.nth):
-            later = next((n for n in range(line + 1, len(index.text_lines) + 1)
-                          if f'"{self.written}"' in index.text_lines[n - 1]
-                          or f"'{self.written}'" in index.text_lines[n - 1]), None)
-            if later is None:
-                break
-            line = later
-        return line
+    def warn(self, message: str) -> None:
+        self.check.warning(self.key, message)
 
 
-def _written(entry: Any) -> str | None:
-    return entry if isinstance(entry, str) else entry.get("url_env") if isinstance(entry, dict) else None
+_NOTIFY_KEY_LINE = re.compile(r"""^\s*(?:notify|"notify"|'notify')\s*=\s*""")
+
+
+def _item_lines(index: LineIndex, key: str, count: int) -> list[int]:
+    """The line each of the first count items of the array written at key starts on (0 where it
+    cannot be told: the index then falls back to the key's own line). TOML strings, inline tables,
+    nested arrays and comments are stepped over, so any item, "" or 42 or {…}, is found."""
+    start = index.line_of(key)
+    found: list[int] = []
+    head = _NOTIFY_KEY_LINE.match(index.text_lines[start - 1]) if start else None
+    if head is None or not index.text_lines[start - 1][head.end():].startswith("["):
+        return [0] * count
+    text = "\n".join(index.text_lines[start - 1:])
+    i, depth, line, expecting = head.end() + 1, 1, start, True
+    while i < len(text) and depth and len(found) < count:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c == "#":
+            i = text.find("\n", i) if "\n" in text[i:] else len(text)
+            continue
+        elif not c.isspace():
+            if expecting and depth == 1 and c not in ",]":
+                found.append(line)
+                expecting = False
+            if c in "\"'":
+                end = _string_end(text, i)
+                line += text.count("\n", i, end)
+                i = end
+                continue
+            depth += (c in "[{") - (c in "]}")
+            expecting = expecting or (c == "," and depth == 1)
+        i += 1
+    return found + [0] * (count - len(found))
+
+
+def _string_end(text: str, i: int) -> int:
+    """The index just past the TOML string that starts at text[i] (basic, literal, or multi-line)."""
+    quote = text[i] * 3 if text.startswith(text[i] * 3, i) else text[i]
+    j = i + len(quote)
+    while j < len(text):
+        if text[i] == '"' and text[j] == "\\":
+            j += 2
+            continue
+        if text.startswith(quote, j):
+            return j + len(quote)
+        j += 1
+    return len(text)
 
 
 def _notify_entry(entry: Any, report: _EntryReport, check: _Checker) -> str:
@@ -159,7 +204,9 @@ def _notify_entry(entry: Any, report: _EntryReport, check: _Checker) -> str:
         return ""
     if check.environ.get(name, "").strip():
         return check.environ[name].strip()
-    if check.delivery:
+    if check.delivery and name in check.environ:
+        report(f"environment variable {name} is blank (it should hold a notification URL)")
+    elif check.delivery:
         report(f"environment variable {name} is not set (a notification URL)")
     return ""
 

@@ -1,8 +1,9 @@
 """A feed poll's bookkeeping: record its outcome in the store and set the next poll time.
 
 The policy itself (interval, adaptive stretching, backoff) is the pure daemon/backoff.py; this class
-gathers what it reads (the feed's recent polls from the store, its own ttl/sy: hints remembered
-between polls, since a 304 has no body) and writes the result with the poll's fetch log row.
+gathers what it reads (the feed's recent polls from the store, its own ttl/sy: hints kept on the
+feed row from its last full response, since a 304 has no body) and writes the result with the
+poll's fetch log row.
 """
 
 from __future__ import annotations
@@ -19,28 +20,32 @@ from storage.store import Store
 
 
 class FeedSchedule:
-    """One per pipeline: it remembers each feed's own polling hints for the life of the process."""
+    """One per pipeline; keeps no state of its own, so a restart (or `run --once`) changes nothing."""
 
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings, self.store = settings, store
-        self._feed_hints: dict[int, tuple[backoff.PollHint, ...]] = {}   # feed id -> its ttl/sy: hints
 
     def done(self, feed: Feed, now: datetime, status: str, *, ms: int, http_status: int, size: int, new: int,
              etag: str | None, last_modified: str | None, headers: Mapping[str, str],
              parsed: ParsedFeed | None = None) -> dict[str, object]:
-        """Record a good poll and schedule the next; returns the interval in effect and why, for the log."""
-        evidence = self._evidence(feed, now, new, self._hints(feed, headers, parsed))
-        updated = backoff.after_success(replace(feed, etag=etag, last_modified=last_modified), now,
-                                        self.settings.scheduler, status, evidence=evidence)
+        """Record a good poll and schedule the next; returns the interval in effect and why, for the log.
+        A full response (parsed) replaces the feed's stored hints; a 304 (none) keeps them."""
+        feed = replace(feed, etag=etag, last_modified=last_modified)
+        if parsed is not None:
+            feed = replace(feed, ttl_minutes=parsed.ttl_minutes, update_period=parsed.update_period,
+                           update_frequency=parsed.update_frequency)
+        cache = backoff.cache_hint(headers.get("cache-control"))
+        evidence = self._evidence(feed, now, new, (*backoff.stored_hints(feed), *((cache,) if cache else ())))
+        updated = backoff.after_success(feed, now, self.settings.scheduler, status, evidence=evidence)
         self.store.record_poll(updated, FetchLog(feed_id=feed.id, url=feed.url, at=now, status=status,
                                                  http_status=http_status, ms=ms, bytes=size, new_entries=new))
-        plan = backoff.cadence(feed, self.settings.scheduler, evidence)
-        return {"interval_s": round(plan.seconds), "interval_reason": plan.reason,
+        return {"interval_s": updated.poll_interval_s, "interval_reason": updated.poll_reason,
                 "next_poll_at": updated.next_poll_at.isoformat() if updated.next_poll_at else None}
 
     def failed(self, feed: Feed, now: datetime, reason: str, *, ms: int, http_status: int | None = None,
                retry_after: float | None = None, size: int = 0) -> Feed:
-        """Record a failed poll with its backoff (and the feed disabled after too many); the new state."""
+        """Record a failed poll with its backoff (and the feed disabled after too many); the new state.
+        The feed's hints and its interval in effect stay as the last good poll left them."""
         updated = backoff.after_error(feed, now, self.settings.scheduler, reason, retry_after,
                                       self.settings.http.max_retry_after)
         self.store.record_poll(updated, FetchLog(feed_id=feed.id, url=feed.url, at=now, status="error",
@@ -54,13 +59,3 @@ class FeedSchedule:
             return None
         history = self.store.poll_history(feed.id, now - backoff.RATE_WINDOW)
         return backoff.evidence_from(history, now, new, hints)
-
-    def _hints(self, feed: Feed, headers: Mapping[str, str], parsed: ParsedFeed | None
-               ) -> tuple[backoff.PollHint, ...]:
-        """The feed's own requests to be polled less often: its ttl and sy: elements (remembered from
-        the last full response, as a 304 has no body) and this response's Cache-Control max-age."""
-        if parsed is not None and feed.id is not None:
-            self._feed_hints[feed.id] = backoff.feed_hints(parsed.ttl_minutes, parsed.update_period,
-                                                           parsed.update_frequency)
-        cache = backoff.cache_hint(headers.get("cache-control"))
-        return (*self._feed_hints.get(feed.id, ()), *((cache,) if cache else ()))

@@ -278,7 +278,9 @@ def _validated(url: str, candidate: str, invalid: str = "invalid url") -> str:
             raise FetchError(url, f"unsupported scheme {scheme}")
         if not scheme or not parts.hostname or parts.port == 0:
             raise FetchError(url, invalid)
-        httpx.URL(candidate).host  # host encoding (IDNA), control characters
+        sent = httpx.URL(candidate)  # host encoding (IDNA), control characters
+        if sent.scheme not in SCHEMES or not sent.host:
+            raise FetchError(url, invalid)   # " http://a": urlsplit strips the space, httpx does not
     except (ValueError, UnicodeError, httpx.InvalidURL):
         raise FetchError(url, invalid) from None
     return candidate

@@ -11,12 +11,13 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import AsyncIterator
 
 import structlog
 
-from daemon.alerts import Deliverer
+from daemon.alerts import Deliverer, DeliveryPass
 from daemon.fetch import Fetcher
 from daemon.gazetteer import Gazetteer
 from daemon.pipeline import Pipeline, PollResult
@@ -76,22 +77,35 @@ async def pipeline_for(settings: Settings, *, use_processes: bool = True) -> Asy
         store.close()
 
 
+@dataclass(frozen=True, slots=True)
+class RoundReport:
+    """A one-shot run: each feed's poll, and what became of the alerts due at its end."""
+
+    polls: tuple[PollResult, ...]
+    alerts: DeliveryPass
+
+
 async def run_once(settings: Settings, *, use_processes: bool = True) -> list[PollResult]:
     """Poll every enabled feed once, finish the pipeline, deliver due alerts, and return."""
+    return list((await run_round(settings, use_processes=use_processes)).polls)
+
+
+async def run_round(settings: Settings, *, use_processes: bool = True) -> RoundReport:
+    """run_once, with the alert delivery pass's outcome too (`run --once` prints both)."""
     async with pipeline_for(settings, use_processes=use_processes) as pipeline:
         configured = {c.url for c in settings.feeds}
         feeds = [f for f in pipeline.store.feeds() if f.disabled_reason is None and f.url in configured]
         log.info("run.once", feeds=len(feeds))
         results = await poll_round(pipeline, feeds)
-        await deliver_due_alerts(pipeline, settings)
-        return results
+        alerts = await deliver_due_alerts(pipeline, settings)
+        return RoundReport(polls=tuple(results), alerts=alerts)
 
 
-async def deliver_due_alerts(pipeline: Pipeline, settings: Settings) -> None:
+async def deliver_due_alerts(pipeline: Pipeline, settings: Settings) -> DeliveryPass:
     """One delivery pass over the outbox, as the end of a one-shot run makes."""
     deliverer = Deliverer(pipeline.store, settings.alerts, user_agent=settings.http.user_agent)
     try:
-        await deliverer.deliver_due()
+        return await deliverer.deliver_pass()
     finally:
         await deliverer.aclose()
 

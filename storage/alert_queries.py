@@ -10,6 +10,7 @@ the cost of one small insert per article (only when some rule has a query).
 
 from __future__ import annotations
 
+import difflib
 import re
 import sqlite3
 import threading
@@ -21,7 +22,13 @@ FTS_TOKENIZE = "unicode61"
 
 _SCRATCH_SQL = (f"CREATE VIRTUAL TABLE scratch USING fts5({', '.join(FTS_COLUMNS)}, "
                 f"tokenize='{FTS_TOKENIZE}')")
-_LOWER_OPERATOR = re.compile(r'(?<![\w"])(and|or|not|near)(?![\w"(])')
+_OPERATOR_WORD = re.compile(r'(?<![\w"])(and|or|not|near)(?![\w"(])', re.IGNORECASE)
+# Quote marks that look like FTS5's phrase quote but that unicode61 reads as separators. Typographic
+# apostrophes and single quotes are left out: ' is a separator too, so "Côte d’Ivoire" means the same.
+_TYPOGRAPHIC_QUOTES = "“”„‟«»＂"
+_STRAIGHT_QUOTED = re.compile(r'"[^"]*"')
+_MINUS = r'(?:^|(?<=[\s(]))-'   # a '-' starting a word: meant as "leave out", read as a column filter
+_OPERATORS = ("AND", "OR", "NOT", "NEAR")
 
 
 class QueryError(ValueError):
@@ -65,34 +72,78 @@ def query_problem(query: str) -> str | None:
         conn.execute(_SCRATCH_SQL)
         conn.execute("SELECT 1 FROM scratch WHERE scratch MATCH ?", [query]).fetchall()
     except sqlite3.Error as exc:
-        return _explained(str(exc))
+        return f"not a valid full-text query: {_explained(str(exc), query)}"
     finally:
         conn.close()
     return None
 
 
 def lowercase_operators(query: str) -> list[str]:
-    """Words outside quotes that look like operators written in lower case: FTS5 operators are
-    upper case (AND, OR, NOT, NEAR), so "drone and strike" requires the word "and" too."""
-    outside_quotes = re.sub(r'"[^"]*"', " ", query)
-    return sorted({m.group(1) for m in _LOWER_OPERATOR.finditer(outside_quotes)})
+    """Words outside quotes that look like operators not written in upper case ("and", "Or"): FTS5
+    operators are upper case (AND, OR, NOT, NEAR), so "drone and strike" requires the word "and" too."""
+    outside_quotes = _STRAIGHT_QUOTED.sub(" ", query)
+    return sorted({word for m in _OPERATOR_WORD.finditer(outside_quotes) if (word := m.group(1)) != word.upper()})
 
 
-def _explained(message: str) -> str:
-    columns = ", ".join(FTS_COLUMNS)
+def typographic_quotes(query: str) -> list[str]:
+    """Curly quotes and guillemets outside straight double quotes: pasted from a document they look
+    like a phrase, but FTS5 reads them as spaces, so “drone strike” is two separate words."""
+    outside_quotes = _STRAIGHT_QUOTED.sub(" ", query)
+    return [mark for mark in _TYPOGRAPHIC_QUOTES if mark in outside_quotes]
+
+
+def _explained(message: str, query: str) -> str:
+    """SQLite's message, with what the operator most likely meant and how to write it."""
     if message.startswith("no such column: "):
-        column = message.removeprefix("no such column: ")
-        return (f"not a valid full-text query: {column!r} is read as a column filter, but the index holds "
-                f"only {columns}; put a word with '-' or ':' in double quotes (\"al-Shabaab\")")
+        return _column_reason(message.removeprefix("no such column: "), query)
     if message == "unterminated string":
-        return "not a valid full-text query: a double quote is not closed"
+        hint = " (“ and ” are not quotes to FTS5: use straight double quotes)" if typographic_quotes(query) else ""
+        return "a double quote is not closed" + hint
+    if message.startswith("unknown special query:"):
+        if not query.replace("*", "").strip():
+            return "a query needs at least one word; * only marks a prefix, after a word's start: civil*"
+        return "* only marks a prefix, after a word's start (civil*), never before a word"
     if message.startswith("fts5: syntax error near"):
-        near = message.removeprefix("fts5: syntax error near ").strip()
-        if near == '""':
-            return "not a valid full-text query: it ends too early (an operator or bracket without its other side?)"
-        hint = {'"NOT"': "NOT needs a left side: 'drone NOT training'",
-                '"/"': "write NEAR(drone strike, 5) rather than NEAR/5"}.get(near)
-        if hint is None and len(near) == 3 and not near[1].isalnum():
-            hint = f"put words with {near[1]} in double quotes (\"Côte d'Ivoire\", \"U.N.\")"
-        return f"not a valid full-text query: syntax error near {near}" + (f" ({hint})" if hint else "")
-    return f"not a valid full-text query: {message}"
+        return _syntax_reason(message.removeprefix("fts5: syntax error near ").strip(), query)
+    return message
+
+
+def _column_reason(column: str, query: str) -> str:
+    """SQLite reads a word followed by ':', or preceded by '-', as the name of a column."""
+    if re.search(_MINUS + '"?' + re.escape(column), query):
+        rewritten = re.sub(_MINUS + r'(?=[\w"])', "NOT ", query)
+        example = rewritten if query_problem(rewritten) is None else "drone NOT training"
+        return (f"FTS5 has no minus operator, so -{column} is read as a column filter; "
+                f"leave words out with NOT: {example!r}")
+    columns = ", ".join(FTS_COLUMNS)
+    close = difflib.get_close_matches(column.lower(), FTS_COLUMNS, n=1)
+    hint = (f"did you mean {close[0]}:?" if close
+            else "put a word with '-' or ':' in double quotes (\"al-Shabaab\")")
+    return f"{column!r} is read as a column filter, but the index holds only {columns}; {hint}"
+
+
+def _syntax_reason(near: str, query: str) -> str:
+    word = near.strip('"')
+    depth, unmatched_close = 0, False
+    for char in _STRAIGHT_QUOTED.sub(" ", query):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        unmatched_close = unmatched_close or depth < 0
+    if near == '""':
+        if depth > 0:
+            return "it ends too early: a ( is not closed"
+        return "it ends too early (an operator or bracket without its other side?)"
+    if word == ")" and unmatched_close:
+        return "a ) has no ( to close"
+    if word in ("(", ")"):
+        return f"syntax error near {near} (brackets hold a query of their own: drone (ambush OR raid))"
+    if word.upper() in _OPERATORS and word != word.upper():
+        hint = f"operators are upper case: {word.upper()}" + ("(drone market, 5)" if word.upper() == "NEAR" else "")
+    elif word in ("AND", "OR"):
+        hint = f"{word} needs a word or phrase on each side: 'drone {word} airstrike'"
+    else:
+        hint = {"NOT": "NOT needs a left side: 'drone NOT training'",
+                "/": "write NEAR(drone strike, 5) rather than NEAR/5",
+                "*": "* only marks a prefix, right after a word's start: civil*"}.get(word)
+    if hint is None and len(word) == 1 and not word.isalnum():
+        hint = f"put words with {word} in double quotes (\"Côte d'Ivoire\", \"U.N.\")"
+    return f"syntax error near {near}" + (f" ({hint})" if hint else "")

@@ -34,14 +34,17 @@ class FeedStateMixin:
 
     def sync_feeds(self, feeds: Sequence[Feed], now: datetime) -> None:
         """Make the feeds table match the config: add new feeds (due now), update names, hints
-        and intervals, and stop polling feeds no longer in the config (their rows and articles stay)."""
+        and intervals, and stop polling feeds no longer in the config (their rows and articles stay).
+        A changed interval drops the wait in effect worked out from the old one, until the next poll."""
         urls = {f.url for f in feeds}
         with self.transaction():  # type: ignore[attr-defined]
             for feed in feeds:
-                existing = self.db.execute("SELECT id FROM feeds WHERE url = ?", [feed.url]).fetchone()
+                existing = self.db.execute("SELECT id, interval_s FROM feeds WHERE url = ?", [feed.url]).fetchone()
                 values = {"name": feed.name, "region_hints": json.dumps(list(feed.region_hints)),
                           "interval_s": feed.interval_s, "in_config": 1}
                 if existing:
+                    if existing[1] != feed.interval_s:
+                        values.update(poll_interval_s=None, poll_reason=None)
                     self.db["feeds"].update(existing[0], values)
                 else:
                     self.db["feeds"].insert({"url": feed.url, **values, "next_poll_at": iso(now),
@@ -83,11 +86,13 @@ class FeedStateMixin:
             # Plain SQL: this runs once per feed poll, and table.update() re-reads the schema each call.
             self.db.execute(
                 "UPDATE feeds SET title = ?, site_url = ?, etag = ?, last_modified = ?, next_poll_at = ?, "
-                "last_polled_at = ?, last_status = ?, last_error = ?, consecutive_errors = ?, disabled_reason = ? "
+                "last_polled_at = ?, last_status = ?, last_error = ?, consecutive_errors = ?, disabled_reason = ?, "
+                "ttl_minutes = ?, update_period = ?, update_frequency = ?, poll_interval_s = ?, poll_reason = ? "
                 "WHERE id = ?",
                 [feed.title, feed.site_url, feed.etag, feed.last_modified, iso(feed.next_poll_at),
                  iso(feed.last_polled_at), feed.last_status, feed.last_error, feed.consecutive_errors,
-                 feed.disabled_reason, feed.id])
+                 feed.disabled_reason, feed.ttl_minutes, feed.update_period, feed.update_frequency,
+                 feed.poll_interval_s, feed.poll_reason, feed.id])
             self.db.execute(
                 "INSERT INTO fetches (feed_id, url, at, status, http_status, ms, bytes, new_entries, error) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -133,4 +138,7 @@ class FeedStateMixin:
             next_poll_at=parse_iso(row["next_poll_at"]), last_polled_at=parse_iso(row["last_polled_at"]),
             last_status=row["last_status"], last_error=row["last_error"],
             consecutive_errors=row["consecutive_errors"] or 0, disabled_reason=row["disabled_reason"],
+            ttl_minutes=row["ttl_minutes"], update_period=row["update_period"],
+            update_frequency=row["update_frequency"], poll_interval_s=row["poll_interval_s"],
+            poll_reason=row["poll_reason"],
         )

@@ -26,6 +26,7 @@ class Summary:
     skipped: int
     deliveries_pending: int
     deliveries_delivered: int
+    deliveries_failed: int   # given up: attempts spent, or the target left the config
     top_regions: tuple[tuple[str, str, int], ...]  # (id, name, articles with it as focus)
 
 
@@ -54,6 +55,7 @@ class OverviewMixin:
             skipped=one("SELECT count(*) FROM skipped_entries"),
             deliveries_pending=one("SELECT count(*) FROM deliveries WHERE status = 'pending'"),
             deliveries_delivered=one("SELECT count(*) FROM deliveries WHERE status = 'delivered'"),
+            deliveries_failed=one("SELECT count(*) FROM deliveries WHERE status = 'failed'"),
             top_regions=tuple((r[0], r[1], r[2]) for r in regions),
         )
 

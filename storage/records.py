@@ -29,6 +29,13 @@ class Feed:
     last_error: str | None = None
     consecutive_errors: int = 0
     disabled_reason: str | None = None
+    # The feed's own polling hints from its last full response, kept because a 304 has no body.
+    ttl_minutes: int | None = None            # RSS <ttl>
+    update_period: str | None = None          # sy:updatePeriod, lower case ("hourly", "daily", ...)
+    update_frequency: int | None = None       # sy:updateFrequency
+    # The wait between good polls in effect after the last one, and why (daemon/backoff.py cadence).
+    poll_interval_s: int | None = None
+    poll_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +101,7 @@ class Delivery:
     target: str
     payload: str
     attempts: int = 0
-    status: str = "pending"  # pending, delivered, failed
+    status: str = "pending"  # pending, delivered, failed, replaced (by `alerts retry`)
     next_attempt_at: datetime | None = None
     last_error: str | None = None
 

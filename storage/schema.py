@@ -186,3 +186,13 @@ def _redact_old_webhook_targets(db: Database) -> None:
 
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations._migrations}
+
+
+@migrations(name="0006_feed_poll_hints")
+def feed_poll_hints(db: Database) -> None:
+    """The feed's own ttl / sy:updatePeriod / sy:updateFrequency from its last full response, so a
+    304 after a restart still honours them; and the wait between polls in effect with its reason,
+    so an operator sees why a feed is polled less often (all NULL until the feed's next good poll)."""
+    for column, kind in (("ttl_minutes", int), ("update_period", str), ("update_frequency", int),
+                         ("poll_interval_s", int), ("poll_reason", str)):
+        db["feeds"].add_column(column, kind)

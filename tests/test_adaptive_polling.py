@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -178,3 +179,64 @@ def test_the_poll_log_event_says_which_interval_is_in_effect_and_why(newsroom, t
     assert [(e["interval_s"], e["interval_reason"]) for e in polled] == [
         (60, "new entries"), (60, "interval"), (60, "interval"), (120, "quiet: 3 polls with nothing new")]
     assert all(e["next_poll_at"] for e in polled)
+
+
+# --- hints and the interval in effect kept on the feed row ------------------------------------
+
+def ttl_feed(newsroom: Newsroom, ttl: str = "<ttl>600</ttl>") -> str:
+    newsroom.add("/kenya", page("Kenya holds its lending rate", KENYA_PARAGRAPHS), content_type="text/html")
+    return newsroom.add("/feed.xml", with_channel_extras(rss("Outlet", [
+        {"title": "Kenya", "link": newsroom.url("/kenya"), "guid": "k1"}]), ttl), content_type="application/rss+xml")
+
+
+def test_a_feed_s_ttl_still_holds_for_a_304_after_a_restart(newsroom, tmp_path):
+    url = ttl_feed(newsroom)
+    settings = settings_for(tmp_path, url, 'max_interval = "2h"')
+    clock = SteppingClock(START)
+    poll_times(settings, url, 1, clock, step=timedelta(hours=2))   # a 200 carrying the ttl, then the process ends
+    poll_times(settings, url, 1, clock)                            # a new process: a 304, no body
+    assert [r.headers.get("if-none-match") is not None for r in newsroom.requests if r.path == "/feed.xml"] == [
+        False, True]
+    assert stored_wait(tmp_path / "n.db", url) >= timedelta(hours=2)
+
+
+def test_the_feed_row_says_which_interval_is_in_effect_and_why(newsroom, tmp_path):
+    url = ttl_feed(newsroom)
+    settings = settings_for(tmp_path, url, 'max_interval = "2h"')
+    poll_times(settings, url, 2, SteppingClock(START), step=timedelta(hours=2))
+    store = Store.open(tmp_path / "n.db")
+    feed = store.feed_by_url(url)
+    store.close()
+    assert (feed.ttl_minutes, feed.poll_interval_s, feed.poll_reason) == (600, 7200, "feed ttl 600m, capped")
+
+
+def test_a_full_response_without_a_ttl_forgets_the_old_one(newsroom, tmp_path):
+    url = ttl_feed(newsroom)
+    settings = settings_for(tmp_path, url, 'max_interval = "2h"')
+
+    def drop_the_ttl(i: int) -> None:
+        if i == 1:
+            ttl_feed(newsroom, ttl="<language>en</language>")
+
+    poll_times(settings, url, 2, SteppingClock(START), step=timedelta(hours=2), between=drop_the_ttl)
+    store = Store.open(tmp_path / "n.db")
+    feed = store.feed_by_url(url)
+    store.close()
+    assert (feed.ttl_minutes, feed.poll_interval_s) == (None, 60)
+
+
+def test_a_feed_s_hints_and_interval_in_effect_round_trip_through_the_store(tmp_path):
+    store, feed_id = store_with_polls(tmp_path / "s.db", [])
+    kept = replace(store.feed(feed_id), ttl_minutes=45, update_period="hourly", update_frequency=2,
+                   poll_interval_s=2700, poll_reason="feed ttl 45m")
+    store.record_poll(kept, FetchLog(feed_id=feed_id, url=kept.url, at=START, status="ok"))
+    assert store.feed(feed_id) == kept
+
+
+def test_a_changed_interval_in_the_config_drops_the_interval_in_effect_until_the_next_poll(tmp_path):
+    store, feed_id = store_with_polls(tmp_path / "s.db", [])
+    store.record_poll(replace(store.feed(feed_id), ttl_minutes=45, poll_interval_s=2700, poll_reason="feed ttl 45m"),
+                      FetchLog(feed_id=feed_id, url="https://example.org/rss", at=START, status="ok"))
+    store.sync_feeds([Feed(url="https://example.org/rss", interval_s=3600)], START)
+    feed = store.feed(feed_id)
+    assert (feed.poll_interval_s, feed.poll_reason, feed.ttl_minutes) == (None, None, 45)

@@ -250,3 +250,86 @@ def test_a_token_in_the_host_and_port_slots_is_scrubbed_from_an_error():
     label = notify_label("r", url)
     shown = scrubbed("Failed to send to bot 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw (chat 987654321).", url, label)
     assert "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw" not in shown and "987654321" not in shown
+
+
+TOPIC = "newswatch-sahel-desk-TOPICSECRET"
+
+
+def test_an_ntfy_topic_in_the_host_slot_is_never_in_the_label():
+    assert notify_label("kenya", f"ntfy://{TOPIC}") == "notify:kenya (ntfy://…)"
+
+
+def test_an_ntfy_server_is_shown_in_the_label_but_never_its_topic():
+    assert notify_label("r", "ntfys://ntfy.example.org/desk-alerts") == "notify:r (ntfys://ntfy.example.org)"
+
+
+def test_a_token_with_a_dot_in_the_host_slot_is_not_taken_for_a_host():
+    assert notify_label("r", "pbul://o.gn5kj6nfhv736i3jwx4pqr") == "notify:r (pbul://…)"
+
+
+def test_a_host_that_holds_a_token_is_not_shown_even_masked():
+    label = notify_label("r", "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/987654321")
+    assert label == "notify:r (tgram://…)"
+
+
+def test_the_outbox_never_holds_an_ntfy_topic(store):
+    queue(store, notify_rule(f"ntfy://{TOPIC}"))
+    assert TOPIC.lower() not in repr(store.deliveries()).lower()
+
+
+def test_an_ntfy_topic_is_scrubbed_from_an_error_whatever_its_case():
+    url = f"ntfy://{TOPIC}"
+    shown = scrubbed(f"Failed to send ntfy notification to topic '{TOPIC.lower()}': error=403.", url,
+                     notify_label("r", url))
+    assert TOPIC.lower() not in shown.lower() and "topic '…': error=403." in shown
+
+
+def test_ordinary_words_in_a_path_stay_readable_in_an_error():
+    url = "json://127.0.0.1:18602/error/send"
+    message = "Failed to send JSON POST notification: Internal Server Error., error=500."
+    assert scrubbed(message, url, notify_label("r", url)) == message
+
+
+def test_a_whole_url_in_an_error_becomes_its_label():
+    url = f"json://127.0.0.1:18602/in/{TOKEN}"
+    label = notify_label("r", url)
+    assert scrubbed(f"Could not reach {url}.", url, label) == f"Could not reach {label}."
+
+
+def test_a_target_named_like_the_rule_is_replaced_once_not_inside_the_label():
+    url = "ntfys://ntfy.example.org/kenya"
+    label = notify_label("kenya", url)
+    shown = scrubbed(f"{label}: topic 'kenya' refused", url, label)
+    assert shown == "notify:kenya (ntfys://ntfy.example.org): topic '…' refused"
+
+
+def test_scrubbing_an_already_scrubbed_text_changes_nothing():
+    url = "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/55555/SECRETCHAT"
+    once = scrubbed("sending Telegram:@SECRETCHAT notification to bot 123456789", url, notify_label("kenya", url))
+    assert once == "sending Telegram:@… notification to bot …"
+    assert scrubbed(once, url, notify_label("kenya", url)) == once
+
+
+def test_a_custom_header_value_is_scrubbed_from_an_error():
+    url = "json://127.0.0.1:18602/in?+X-Desk-Key=kq7rx2wd"
+    assert "kq7rx2wd" not in scrubbed("header X-Desk-Key: kq7rx2wd refused", url, notify_label("r", url))
+
+
+def test_a_stored_delivery_error_keeps_its_words_when_the_path_is_words(store):
+    with NotifyReceiver(fail_first=1) as receiver:
+        host, port = receiver.server.server_address[:2]
+        rule = notify_rule(f"json://{host}:{port}/error/send")
+        queue(store, rule)
+        deliver(store, [rule], NOW)
+    error = store.deliveries()[0]["last_error"]
+    assert "Internal server error" in error and "error=500" in error and "notify:" not in error
+
+
+def test_a_row_queued_under_an_older_label_is_still_owed_to_its_url(store):
+    with NotifyReceiver() as receiver:
+        rule = notify_rule(receiver.url())
+        queue(store, rule)
+        digest = store.deliveries()[0]["target"].rpartition(" #")[2]
+        store.db.execute("UPDATE deliveries SET target = ?", [f"notify:{rule.name} (json://old-label) #{digest}"])
+        counts, _ = deliver(store, [rule], NOW)
+    assert counts == [1] and len(receiver.received) == 1

@@ -9,7 +9,7 @@ from structlog.testing import capture_logs
 from daemon.alerts import matching_alerts
 from daemon.settings import AlertRule
 from storage.alert_queries import (FTS_COLUMNS, FTS_TOKENIZE, lowercase_operators, query_matches,
-                                   query_problem)
+                                   query_problem, typographic_quotes)
 from storage.records import Article, Region, RegionTag
 from storage.store import ArticleExtras, Store
 
@@ -108,9 +108,39 @@ def test_a_query_sqlite_refuses_at_runtime_matches_nothing_and_is_logged():
     ("Côte d'Ivoire", "put words with ' in double quotes"),
     ("drone AND", "it ends too early"),
     ("a.b", "syntax error near \".\""),
+    ("drone)", "a ) has no ( to close"),
+    ("(drone", "a ( is not closed"),
+    ("near(drone market, 5)", "operators are upper case: NEAR(drone market, 5)"),
+    ("Near(drone market, 5)", "operators are upper case: NEAR("),
+    ("OR drone", "OR needs a word or phrase on each side"),
+    ("*", "a query needs at least one word; * only marks a prefix"),
+    ("*drone", "* only marks a prefix, after a word's start (civil*)"),
+    ("civil* *", "* only marks a prefix"),
+    ("drone strike -training", "no minus operator, so -training is read as a column filter"),
+    ("tittle:mopti", "did you mean title:?"),
+    ("Texts:convoy", "did you mean text:?"),
+    ('“drone strike"', "use straight double quotes"),
 ])
 def test_a_malformed_query_is_explained(query, expected):
     assert expected in (query_problem(query) or "")
+
+
+@pytest.mark.parametrize("query, suggested", [
+    ("drone strike -training", "drone strike NOT training"),
+    ("drone -training -exercise", "drone NOT training NOT exercise"),
+    ("-training drone", "drone NOT training"),
+])
+def test_a_minus_before_a_word_suggests_not_in_a_query_that_compiles(query, suggested):
+    assert f"leave words out with NOT: {suggested!r}" in query_problem(query)
+    assert query_problem(suggested) is None
+
+
+def test_a_close_column_is_suggested_only_when_there_is_one():
+    assert "did you mean" not in query_problem("url:mopti")
+
+
+def test_an_unmatched_bracket_is_not_taken_for_punctuation_to_quote():
+    assert "double quotes" not in query_problem("drone)")
 
 
 @pytest.mark.parametrize("query", [
@@ -125,8 +155,29 @@ def test_lower_case_operators_outside_quotes_are_pointed_out():
     assert lowercase_operators('drone and strike or "law and order"') == ["and", "or"]
 
 
+def test_operators_in_mixed_case_are_pointed_out():
+    assert lowercase_operators('drone Or strike nOT training "Near the border"') == ["Or", "nOT"]
+
+
 def test_upper_case_operators_are_not_pointed_out():
     assert lowercase_operators("drone AND strike NOT (training OR exercise)") == []
+
+
+def test_curly_double_quotes_do_not_make_a_phrase():
+    assert matches("“drone strike”", text="The strike came before the drone was seen.")
+
+
+def test_curly_double_quotes_and_guillemets_outside_straight_quotes_are_pointed_out():
+    assert typographic_quotes('“drone strike” OR «frappe de drone» "he said “no”"') == ["“", "”", "«", "»"]
+
+
+def test_a_typographic_apostrophe_matches_a_straight_one_as_both_are_separators():
+    assert matches('"Côte d’Ivoire"', text="Troops crossed from Côte d'Ivoire.")
+    assert matches('"Côte d\'Ivoire"', text="Troops crossed from Côte d’Ivoire.")
+
+
+def test_typographic_apostrophes_and_single_quotes_are_not_pointed_out():
+    assert typographic_quotes("‘drone’ OR \"Côte d’Ivoire\"") == []
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from daemon.backoff import (QUIET_GRACE, PollEvidence, PollHint, after_error, after_success, cache_hint,
-                            cadence, feed_hints)
+                            cadence, feed_hints, in_effect_text, span_text, stored_hints)
 from daemon.settings import SchedulerSettings
 from storage.records import Feed
 
@@ -113,7 +113,7 @@ def test_jitter_never_takes_a_hinted_wait_below_what_the_feed_asked_for():
 def test_a_hint_longer_than_the_cap_is_capped():
     weekly = PollEvidence(new_entries=1, hints=feed_hints(None, "weekly", None))
     assert wait_after(weekly) == 4 * 3600
-    assert cadence(FEED, STILL, weekly).reason == "feed sy:updatePeriod weekly (capped at 4h)"
+    assert cadence(FEED, STILL, weekly).reason == "feed sy:updatePeriod weekly, capped"
 
 
 def test_hints_are_ignored_when_the_operator_turns_them_off():
@@ -190,3 +190,45 @@ def test_the_wait_is_never_shorter_than_the_interval_nor_longer_than_the_cap(int
 def test_any_cache_control_header_gives_a_positive_hint_or_none(header):
     hint = cache_hint(header)
     assert hint is None or hint.seconds > 0
+
+
+# --- the interval in effect, kept on the feed, and how waits read -----------------------------
+
+def test_a_good_poll_keeps_the_interval_in_effect_and_its_reason_on_the_feed():
+    after = after_success(FEED, NOW, STILL, "not modified", random.Random(0), PollEvidence(quiet_polls=5))
+    assert (after.poll_interval_s, after.poll_reason) == (4 * 3600, "quiet: 6 polls with nothing new")
+
+
+def test_a_failed_poll_leaves_the_interval_in_effect_as_the_last_good_poll_left_it():
+    feed = Feed(url="https://example.org/rss", interval_s=900, poll_interval_s=7200, poll_reason="feed ttl 120m")
+    after = after_error(feed, NOW, SETTINGS, "timeout", rng=random.Random(0))
+    assert (after.poll_interval_s, after.poll_reason) == (7200, "feed ttl 120m")
+
+
+def test_a_feed_s_stored_ttl_and_syndication_fields_become_its_hints():
+    feed = Feed(url="https://example.org/rss", ttl_minutes=600, update_period="daily", update_frequency=2)
+    assert [hint.source for hint in stored_hints(feed)] == ["feed ttl 600m", "feed sy:updatePeriod daily, 2 per period"]
+
+
+def test_the_interval_in_effect_reads_as_a_span_and_its_reason():
+    feed = Feed(url="https://example.org/rss", poll_interval_s=7200, poll_reason="feed ttl 600m, capped")
+    assert in_effect_text(feed) == "2h (feed ttl 600m, capped)"
+
+
+def test_a_feed_never_polled_has_no_interval_in_effect_to_show():
+    assert in_effect_text(Feed(url="https://example.org/rss")) == "-"
+
+
+@pytest.mark.parametrize("seconds,expected", [
+    (0, "0s"), (45, "45s"), (59.4, "59s"), (59.6, "1m"), (60, "1m"), (90, "2m"), (473, "8m"), (600, "10m"),
+    (900, "15m"), (3570, "1h"), (3600, "1h"), (5400, "1h30m"), (7220, "2h"), (7250, "2h1m"), (4 * 3600, "4h"),
+    (86400, "1d"), (2 * 86400, "2d"), (86400 + 1800, "24h30m"),
+])
+def test_spans_of_a_minute_or_more_read_in_minutes_and_hours(seconds, expected):
+    assert span_text(seconds) == expected
+
+
+def test_a_busy_feed_s_usual_gap_in_the_reason_reads_in_minutes_not_seconds():
+    evidence = PollEvidence(quiet_polls=5, recent_new=183, recent_span_s=86400)   # 472 s between articles
+    assert cadence(Feed(url="https://example.org/rss", interval_s=60), STILL, evidence).reason == (
+        "quiet: 6 polls with nothing new; usually 1 new every 8m")

@@ -126,7 +126,7 @@ def test_feeds_list_marks_feeds_no_longer_configured_and_keeps_columns_aligned(t
     store.close()
     lines = invoke("--db", str(tmp_path / "n.db"), "feeds", "list").output.splitlines()
     assert len({line.index("url" if i == 0 else "https://") for i, line in enumerate(lines)}) == 1
-    assert lines[1].split() == ["1", "DISABLED", "(disabled", "by", "operator)", "0", "15m", "never",
+    assert lines[1].split() == ["1", "DISABLED", "(disabled", "by", "operator)", "0", "15m", "-", "never",
                                 "https://a.example/rss"]
     assert lines[2].endswith("https://b.example/rss  (not in the config: kept, no longer polled)")
 
@@ -141,14 +141,55 @@ def test_feeds_list_shows_a_quiet_feeds_stretched_wait_next_to_its_interval(tmp_
     store = Store.open(tmp_path / "n.db")
     store.sync_feeds([Feed(url="https://a.example/rss", interval_s=900)], now)
     [feed] = store.feeds()
-    store.record_poll(replace(feed, last_status="304", next_poll_at=now + timedelta(hours=2, seconds=30)),
+    store.record_poll(replace(feed, last_status="304", next_poll_at=now + timedelta(hours=2, seconds=20)),
                       FetchLog(feed_id=feed.id, url=feed.url, at=now, status="304"))
     store.close()
     lines = invoke("--db", str(tmp_path / "n.db"), "feeds", "list").output.splitlines()
-    assert lines[1].split() == ["1", "304", "0", "15m", "in", "2h", "https://a.example/rss"]
+    assert lines[1].split() == ["1", "304", "0", "15m", "-", "in", "2h", "https://a.example/rss"]
 
 
 def test_counts_in_messages_use_the_right_plural():
     from daemon.cli_support import counted
     assert [counted(1, "copy", "copies"), counted(2, "copy", "copies"), counted(1, "feed"), counted(0, "feed")] == [
         "1 copy", "2 copies", "1 feed", "0 feeds"]
+
+
+def store_with_feeds_in_effect(path, feeds):
+    """A store whose feeds were last polled with the given (interval in effect, reason), or (None, None)."""
+    from dataclasses import replace
+    from datetime import datetime, timedelta, timezone
+    from storage.records import Feed, FetchLog
+    from storage.store import Store
+    now = datetime.now(timezone.utc)
+    store = Store.open(path)
+    store.sync_feeds([Feed(url=url, interval_s=60) for url, _, _ in feeds], now)
+    for (url, seconds, reason), feed in zip(feeds, store.feeds()):
+        if seconds is not None:
+            store.record_poll(replace(feed, last_status="not modified", ttl_minutes=600, poll_interval_s=seconds,
+                                      poll_reason=reason, next_poll_at=now + timedelta(seconds=seconds + 20)),
+                              FetchLog(feed_id=feed.id, url=url, at=now, status="not modified"))
+    store.close()
+
+
+def test_feeds_list_shows_the_interval_in_effect_and_why_in_its_every_column(tmp_path):
+    store_with_feeds_in_effect(tmp_path / "n.db", [("https://a.example/rss", 7200, "feed ttl 600m, capped")])
+    header, row = invoke("--db", str(tmp_path / "n.db"), "feeds", "list").output.splitlines()
+    assert row[header.index("every"):header.index("next poll")].rstrip() == "2h (feed ttl 600m, capped)"
+
+
+def test_feeds_list_keeps_its_columns_aligned_around_reasons_of_any_length(tmp_path):
+    store_with_feeds_in_effect(tmp_path / "n.db", [
+        ("https://a.example/rss", 480, "quiet: 4 polls with nothing new"),
+        ("https://b.example/rss", None, None),
+        ("https://c.example/rss", 7200, "feed ttl 600m, capped")])
+    lines = invoke("--db", str(tmp_path / "n.db"), "feeds", "list").output.splitlines()
+    assert len({line.index("next poll" if i == 0 else ("in " if i != 2 else "due")) for i, line in enumerate(lines)}) == 1
+    assert len({line.index("url" if i == 0 else "https://") for i, line in enumerate(lines)}) == 1
+    assert "8m (quiet: 4 polls with nothing new)" in lines[1]
+
+
+def test_feeds_list_json_gives_the_interval_in_effect_its_reason_and_the_feed_s_hints(tmp_path):
+    store_with_feeds_in_effect(tmp_path / "n.db", [("https://a.example/rss", 7200, "feed ttl 600m, capped")])
+    [feed] = json.loads(invoke("--db", str(tmp_path / "n.db"), "feeds", "list", "--json").output)
+    assert {k: feed[k] for k in ("poll_interval_s", "poll_reason", "ttl_minutes", "update_period")} == {
+        "poll_interval_s": 7200, "poll_reason": "feed ttl 600m, capped", "ttl_minutes": 600, "update_period": None}

@@ -66,7 +66,7 @@ def test_db_after_the_command_wins_over_db_before_it(tmp_path):
 def test_db_before_the_command_still_works(tmp_path):
     Store.open(tmp_path / "real.db").close()
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "real.db"), "feeds", "list"], catch_exceptions=False)
-    assert result.exit_code == 0 and result.output.split() == ["id", "state", "errors", "url"]
+    assert result.exit_code == 0 and result.output.split() == ["id", "state", "errors", "interval", "every", "next", "poll", "url"]
 
 
 def test_demo_in_a_folder_that_does_not_exist_is_refused_and_not_created(tmp_path):

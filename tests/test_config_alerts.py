@@ -10,6 +10,7 @@ import pytest
 
 from daemon.alerts import targets_of
 from daemon.config_file import load_settings
+from storage.alert_queries import query_matches
 from tests.config_world import problems_in, write_toml
 
 BASE = """\
@@ -258,3 +259,98 @@ def test_the_shipped_example_rules_load_once_uncommented(tmp_path):
     notify_rule = next(rule for rule in settings.alerts if rule.notify)
     assert notify_rule.query and len(notify_rule.notify) == 3
     assert all("pw@" not in target and "A1BRTD4JD" not in target for target in targets_of(notify_rule))
+
+
+def test_curly_quotes_in_a_query_are_a_warning_with_its_line(tmp_path):
+    text = BASE + QUERY.replace('"drone strike"', "“drone strike”")
+    settings = load_settings(write(tmp_path, text), environ={}, secrets=False)
+    assert [(w.key, w.line) for w in settings.warnings] == [("alerts[0].query", 10)]
+    assert "use straight double quotes" in settings.warnings[0].message
+
+
+def test_a_mixed_case_operator_in_a_query_is_a_warning(tmp_path):
+    text = BASE + QUERY.replace("OR ambush", "Or ambush")
+    settings = load_settings(write(tmp_path, text), environ={}, secrets=False)
+    assert [w.message.startswith("'Or' is searched as a word") for w in settings.warnings] == [True]
+
+
+def test_a_query_with_straight_quotes_and_upper_case_operators_has_no_warning(tmp_path):
+    assert load_settings(write(tmp_path, BASE + QUERY), environ={}, secrets=False).warnings == ()
+
+
+@pytest.mark.parametrize("line", [
+    """query = '''"Côte d'Ivoire"'''""",        # the form the README recommends
+    """query = "\\"Côte d'Ivoire\\"\"""",
+])
+def test_a_phrase_with_an_apostrophe_loads_and_matches_the_article(tmp_path, line):
+    text = BASE + QUERY.replace("""query = '"drone strike" OR ambush'""", line)
+    settings = load_settings(write(tmp_path, text), environ={}, secrets=False)
+    query = settings.alerts[0].query
+    assert (query, settings.warnings) == ('"Côte d\'Ivoire"', ())
+    assert query_matches(query, "Border reopens", "Traders crossed back into Côte d'Ivoire on Monday.")
+    assert not query_matches(query, "Border reopens", "Ivoire d'or, a Côte de Beaune, won the prize.")
+
+
+def test_a_phrase_with_an_apostrophe_cannot_sit_in_a_single_quoted_toml_string(tmp_path):
+    text = BASE + QUERY.replace("""'"drone strike" OR ambush'""", """'"Côte d'Ivoire"'""")
+    assert [(key, line) for key, line, _ in problems(tmp_path, text, secrets=False)] == [("(syntax)", 10)]
+
+
+def notify_problems(tmp_path: Path, entries: str, environ: dict | None = None) -> list[tuple[str, int, str]]:
+    """The problems of a rule whose notify list is written as entries (the list's first line is line 11)."""
+    text = BASE + f'[[alerts]]\nname = "desk"\nkeywords = ["ambush"]\nnotify = {entries}\n'
+    return problems(tmp_path, text, environ=environ or {})
+
+
+@pytest.mark.parametrize("url", ["ntfy://", "ntfys://ntfy.sh", "ntfys://ntfy.sh/"])
+def test_an_ntfy_url_without_a_topic_is_a_problem(tmp_path, url):
+    (key, _, message), = notify_problems(tmp_path, f'["{url}"]')
+    assert key == "alerts[0].notify[0]" and "names no one to notify" in message and "topic" in message
+
+
+def test_a_telegram_url_without_a_chat_is_not_a_problem(tmp_path):
+    """apprise finds the bot owner's chat itself: a bot token alone is a whole Telegram URL."""
+    text = BASE + NOTIFY.replace("ntfys://ntfy.sh/desk-alerts", "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw")
+    assert load_settings(write(tmp_path, text), environ={}).alerts[0].notify[0].startswith("tgram://")
+
+
+def test_a_malformed_native_slack_url_is_said_to_be_unreadable_not_foreign(tmp_path):
+    (_, _, message), = notify_problems(tmp_path, '["https://hooks.slack.com/services/T1JJ3T3L2/A1BRTD4JD"]')
+    assert "could not read" in message and "Slack" in message and "token" in message
+    assert "json://" not in message and "A1BRTD4JD" not in message
+
+
+def test_a_query_parameter_json_drops_is_a_warning_naming_the_forms_it_sends(tmp_path):
+    text = BASE + NOTIFY.replace("/in/tk_5ecret0123", "/sahel?token=tk_5ecret0123")
+    settings = load_settings(write(tmp_path, text), environ={})
+    (warning,) = settings.warnings
+    assert (warning.key, warning.line) == ("alerts[0].notify[1]", 13)
+    assert "'token'" in warning.message and "-token=" in warning.message and "+token=" in warning.message
+    assert "tk_5ecret0123" not in warning.message
+
+
+def test_query_parameters_in_json_forms_are_not_warned_about(tmp_path):
+    text = BASE + NOTIFY.replace("/in/tk_5ecret0123", "/sahel?-token=tk_5ecret0123&+X-Key=k&method=PUT")
+    assert load_settings(write(tmp_path, text), environ={}).warnings == ()
+
+
+def test_each_entry_of_a_multiline_list_is_reported_on_its_own_line_in_order(tmp_path):
+    entries = '[\n  "ntfi://ntfy.sh/a",\n  { url = "ntfy://x/y" },\n  "",\n  42,\n  "slak://T1/B2/C3",\n]'
+    found = [(key, line) for key, line, _ in notify_problems(tmp_path, entries)]
+    assert found == [("alerts[0].notify[0]", 12), ("alerts[0].notify[1]", 13), ("alerts[0].notify[1]", 13),
+                     ("alerts[0].notify[2]", 14), ("alerts[0].notify[3]", 15), ("alerts[0].notify[4]", 16)]
+
+
+def test_an_empty_notify_list_is_said_to_be_empty(tmp_path):
+    (key, _, message), = notify_problems(tmp_path, "[]")
+    assert key == "alerts[0].notify" and "empty" in message and "expected a list" not in message
+
+
+def test_a_blank_url_variable_is_said_to_be_blank_not_unset(tmp_path):
+    (_, _, message), = notify_problems(tmp_path, '[{ url_env = "DESK_URL" }]', environ={"DESK_URL": "  \n"})
+    assert message == "environment variable DESK_URL is blank (it should hold a notification URL)"
+
+
+def test_a_port_out_of_range_is_a_problem(tmp_path):
+    (key, _, message), = notify_problems(tmp_path, '["json://127.0.0.1:99999/x"]')
+    assert key == "alerts[0].notify[0]" and "port 99999" in message and "65535" in message

@@ -446,3 +446,7 @@ def test_www_and_bare_host_share_one_per_host_limit() -> None:
     settings = replace(FAST, per_host_concurrency=1)
     _fetch_many(["http://www.one.example/a", "http://one.example/b", "http://m.one.example/c"], settings, gauge)
     assert gauge.peak == 1
+
+
+def test_a_url_with_leading_space_is_invalid_not_a_crash() -> None:
+    assert fetch_error(" http://feeds.example/rss").reason == "invalid url"

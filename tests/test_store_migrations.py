@@ -162,3 +162,34 @@ def test_a_rule_named_like_a_url_does_not_make_its_redacted_target_look_like_an_
     assert legacy_webhook_url(name, webhook_target(name, f"https://hooks.example.org/{TOKEN}")) is None
     assert legacy_webhook_url(name, f"webhook:https://hooks.example.org/{TOKEN}") == \
         f"https://hooks.example.org/{TOKEN}"
+
+
+# --- 0006: a feed's polling hints and its interval in effect on the feed row --------------------
+
+POLL_HINTS = "0006_feed_poll_hints"
+
+
+def store_before_poll_hints(path: Path) -> Path:
+    """A store as the version before 0006 left it: one feed, polled, with its etag."""
+    db = Database(sqlite3.connect(path, isolation_level=None))
+    migrations.apply(db, stop_before=POLL_HINTS)
+    db["feeds"].insert({"id": 1, "url": "https://example.org/rss", "interval_s": 600, "etag": '"v1"',
+                        "next_poll_at": iso(NOW), "last_polled_at": iso(NOW), "last_status": "not modified"})
+    db.conn.close()
+    return path
+
+
+def test_an_old_feed_row_loads_after_the_upgrade_with_no_hints_and_no_interval_in_effect(tmp_path):
+    store = Store.open(store_before_poll_hints(tmp_path / "n.db"))
+    try:
+        feed = store.feed(1)
+    finally:
+        store.close()
+    assert (feed.etag, feed.interval_s, feed.ttl_minutes, feed.update_period, feed.update_frequency,
+            feed.poll_interval_s, feed.poll_reason) == ('"v1"', 600, None, None, None, None, None)
+
+
+def test_the_upgraded_feeds_table_holds_the_hints_and_the_interval_in_effect(tmp_path):
+    Store.open(store_before_poll_hints(tmp_path / "n.db")).close()
+    columns = {c.name for c in Database(tmp_path / "n.db")["feeds"].columns}
+    assert {"ttl_minutes", "update_period", "update_frequency", "poll_interval_s", "poll_reason"} <= columns
