@@ -6,7 +6,7 @@ delivery done once its receiver answered 2xx, so nothing is delivered twice in n
 Receivers can also de-duplicate on the X-Newswatch-Delivery id: delivery is at-least-once.
 Webhook URLs often carry their secret token in the path (Slack, Discord, Teams), so the outbox
 and the logs name a webhook by rule, scheme and host only (see webhook_target); notification URLs
-(apprise, daemon.alert_notify) the same way (see notify_target).
+(apprise, daemon.notify_labels) the same way (see notify_target).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from typing import Any
 import httpx
 import structlog
 
-from daemon.alert_notify import notification_message, notify_label, scrubbed, send_notification
+from daemon.alert_notify import notification_message, send_notification
+from daemon.notify_labels import notify_label, scrubbed
 from daemon.settings import AlertRule
 from storage.alert_queries import QueryError, query_matches
 from storage.records import Article, Delivery

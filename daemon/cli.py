@@ -19,8 +19,8 @@ from daemon import log as logconf
 from daemon.backoff import span_text
 from daemon.cli_support import (check_store_folder, counted, db_option, load_settings_or_exit, open_existing_store,
                                 run_lock, store_path)
-from daemon.cli_tools import (alert_pass_text, alert_trouble_lines, alerts, evaluate, export_opml,
-                               failed_alert_lines, import_opml, reprocess, tag_text)
+from daemon.cli_alerts import alert_pass_text, alert_trouble_lines, alerts, failed_alert_lines
+from daemon.cli_tools import evaluate, export_opml, import_opml, reprocess, tag_text
 from daemon.errors import StoreError
 from storage.webhook_targets import shown_target
 

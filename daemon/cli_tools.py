@@ -1,7 +1,6 @@
 """The commands beside the daemon's own: eval (quality against evaluation data), reprocess (stored
-articles through today's rules), tag (a text's regions and the reasons), OPML in and out, and the
-alert outbox's list and retry (with the alert lines status and run print). Registered on the main
-group in cli.py."""
+articles through today's rules), tag (a text's regions and the reasons), OPML in and out. The
+alert outbox's commands are in daemon.cli_alerts. Registered on the main group in cli.py."""
 
 from __future__ import annotations
 
@@ -11,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from daemon.cli_support import (counted, db_option, load_settings_or_exit, open_existing_store, read_text_or_exit,
-                                store_path)
+from daemon.cli_support import db_option, load_settings_or_exit, open_existing_store, read_text_or_exit
 from daemon.settings import Settings
 
 
@@ -63,7 +61,7 @@ def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
         settings = Settings(storage_path=ctx.obj["db"])   # a store alone: shipped rules, no custom regions
     else:
         settings = load_settings_or_exit(ctx, check_regions=False)
-    start = _utc_moment(since) if since else None
+    start = utc_moment(since) if since else None
     if since and start is None:
         click.echo(f"error: --since {since!r} is not a date such as 2026-01-31 or 2026-01-31T08:00", err=True)
         raise SystemExit(2)
@@ -191,7 +189,7 @@ def export_opml(ctx: click.Context) -> None:
     click.echo(opml_from_feeds(load_settings_or_exit(ctx, check_regions=False).feeds))
 
 
-def _utc_moment(text: str):
+def utc_moment(text: str):
     """A date or ISO time from the command line, as aware UTC (naive means UTC); None if not one."""
     from datetime import datetime, timezone
     try:
@@ -207,159 +205,3 @@ def _host_name(text: str) -> str | None:
     host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.strip().lower()).split("/")[0].split(":")[0]
     host = host.removeprefix("www.")
     return host if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*", host) else None
-
-
-@click.group("alerts")
-def alerts() -> None:
-    """List the alert outbox; queue failed alerts again to their rules' current targets."""
-
-
-@alerts.command("list")
-@click.option("--failed", "only_failed", is_flag=True, help="Only alerts given up as failed.")
-@click.option("--rule", default=None, metavar="NAME", help="Only this rule's alerts.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1), help="Show at most this many.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@db_option
-@click.pass_context
-def alerts_list(ctx: click.Context, only_failed: bool, rule: str | None, limit: int, as_json: bool) -> None:
-    """The outbox's rows, newest first: status, attempts, article, target and last error. Targets
-    are shown redacted (rule, scheme and host), as the outbox stores them.
-
-    \b
-    Example:
-      newswatch alerts list --failed --rule sahel-desk
-    """
-    from storage.webhook_targets import shown_target
-    store = open_existing_store(store_path(ctx))
-    rows = store.outbox_rows(status="failed" if only_failed else None, rule=rule, limit=limit)
-    store.close()
-    listed = [{"id": d.id, "status": d.status, "attempts": d.attempts, "rule": d.rule, "article_id": d.article_id,
-               "target": shown_target(d.rule, d.target), "last_error": d.last_error,
-               "next_attempt_at": d.next_attempt_at.isoformat() if d.next_attempt_at else None} for d in rows]
-    if as_json:
-        click.echo(json.dumps(listed, indent=2))
-        return
-    if not listed:
-        click.echo("no alerts match", err=True)
-        return
-    width = max(len("target"), *(len(row["target"]) for row in listed))
-    click.echo(f"{'id':>6}  {'status':<9}  attempts  {'article':>7}  {'target':<{width}}  last error")
-    for row in listed:
-        click.echo(f"{row['id']:>6}  {row['status']:<9}  {row['attempts']:>8}  {row['article_id']:>7}  "
-                   f"{row['target']:<{width}}  {row['last_error'] or ''}".rstrip())
-
-
-@alerts.command("retry")
-@click.option("--rule", default=None, metavar="NAME", help="Only this rule's failed alerts.")
-@click.option("--since", metavar="DATE", default=None,
-              help="Only alerts queued on or after this date or time (2026-01-31 or 2026-01-31T08:00, UTC).")
-@db_option
-@click.pass_context
-def alerts_retry(ctx: click.Context, rule: str | None, since: str | None) -> None:
-    """Queue failed alerts again, to each rule's targets as the config has them now: after a wrong
-    webhook or notify URL is corrected, or once a receiver that was down for hours is back. Alerts
-    still pending for a URL the rule no longer has move too. A target that already got an
-    article's alert never gets it again. Nothing is sent here: `run` sends them at its next
-    delivery pass (restart it first if it still runs with the old config).
-
-    \b
-    Example:
-      newswatch -c /etc/newswatch/newswatch.toml alerts retry --rule sahel-desk --since 2026-11-20
-    """
-    from datetime import datetime, timezone
-    from daemon.alerts import targets_of
-    settings = load_settings_or_exit(ctx, check_regions=False)
-    start = _utc_moment(since) if since else None
-    if since and start is None:
-        click.echo(f"error: --since {since!r} is not a date such as 2026-01-31 or 2026-01-31T08:00", err=True)
-        raise SystemExit(2)
-    rules = {r.name: r for r in settings.alerts}
-    if rule is not None and rule not in rules:
-        click.echo(f"error: no alert rule {rule!r} in {ctx.obj['config']}; failed alerts are queued again "
-                   f"only to a configured rule's targets", err=True)
-        raise SystemExit(2)
-    store = open_existing_store(settings.storage_path)
-    try:
-        waiting = {group.rule for group in store.failed_alerts() if rule in (None, group.rule)}
-        _refuse_unknown_targets(ctx.obj["config"], waiting)
-        done = store.requeue_failed({name: targets_of(r) for name, r in rules.items()},
-                                    datetime.now(timezone.utc), rule=rule, since=start)
-    finally:
-        store.close()
-    for name, count in done.rule_gone:
-        click.echo(f"warning: rule {name!r} is no longer in the config: its {counted(count, 'failed alert')} "
-                   f"stay failed", err=True)
-    if not (done.queued or done.already_delivered or done.already_pending or done.replaced):
-        click.echo("no failed alerts match; nothing to do", err=True)
-        return
-    left = done.already_delivered + done.already_pending
-    click.echo(f"queued {counted(done.queued, 'alert')} again to the rules' current targets"
-               + (f"; {left} left alone (the target already got it: {done.already_delivered}, "
-                  f"or is owed it: {done.already_pending})" if left else "")
-               + (f"; {counted(done.replaced, 'row')} for targets no longer configured marked replaced"
-                  if done.replaced else ""))
-    if done.queued and (pid := _running_daemon(settings.storage_path)) is not None:
-        click.echo(f"note: `newswatch run` (pid {pid}) sends them with the targets it read when it started; "
-                   f"restart it if the config changed since", err=True)
-
-
-def _refuse_unknown_targets(config: str, rules: set[str]) -> None:
-    """A notification URL read from the environment ({ url_env = … }) that is not set here makes
-    a rule's targets unknown: re-queuing without it would drop that target. Exit 2, naming it."""
-    import os
-    import tomllib
-    tables = tomllib.loads(Path(config).read_text(encoding="utf-8")).get("alerts", [])
-    unset = []
-    for table in tables:
-        if not isinstance(table, dict) or table.get("name") not in rules:
-            continue
-        for entry in table.get("notify", []):
-            variable = entry.get("url_env") if isinstance(entry, dict) else None
-            if isinstance(variable, str) and not os.environ.get(variable, "").strip():
-                unset.append((table["name"], variable))
-    for name, variable in unset:
-        click.echo(f"error: rule {name!r}: its notification URL comes from {variable}, which is not set here; "
-                   f"run this with the service's environment (e.g. set -a; . /etc/newswatch/secrets.env; set +a)",
-                   err=True)
-    if unset:
-        raise SystemExit(2)
-
-
-def _running_daemon(store: str) -> int | None:
-    """The pid of a live `newswatch run` on the store, from the lock file it writes (cli_support.run_lock)."""
-    import os
-    try:
-        holder = Path(store + ".lock").read_text(encoding="ascii").strip()
-        pid = int(holder)
-        os.kill(pid, 0)
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    return pid
-
-
-def failed_alert_lines(groups, shown: int = 10) -> list[str]:
-    """status's lines for given-up alerts: one per rule and target, the newest first, at most shown."""
-    from storage.webhook_targets import shown_target
-    lines = [f"  failed:   {counted(g.count, 'alert')} of rule {g.rule} to {shown_target(g.rule, g.target)} "
-             f"(last: {g.last_error or 'no error recorded'})" for g in groups[:shown]]
-    if len(groups) > shown:
-        lines.append(f"  failed:   … and {len(groups) - shown} more rule/target pairs "
-                     f"(newswatch alerts list --failed)")
-    if groups:
-        lines.append("  (`newswatch alerts retry` queues failed alerts again to their rules' current targets)")
-    return lines
-
-
-def alert_pass_text(outcome) -> str:
-    """A delivery pass in run --once's summary line."""
-    return f"alerts {outcome.delivered} delivered, {outcome.retrying} retrying, {outcome.failed} failed"
-
-
-def alert_trouble_lines(outcome, shown: int = 5) -> list[str]:
-    """run --once's lines under the summary: each target and error a pass failed on, given up first."""
-    troubles = sorted(outcome.troubles, key=lambda t: (not t.gave_up, -t.count))
-    lines = [f"  alert {'failed' if t.gave_up else 'retrying'}: {t.target}: {t.error} ({counted(t.count, 'alert')})"
-             for t in troubles[:shown]]
-    if len(troubles) > shown:
-        lines.append(f"  … and {len(troubles) - shown} more (newswatch status)")
-    return lines

@@ -8,7 +8,7 @@ are here too, so the outbox's statuses are written in one module.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,15 +32,30 @@ class FailedAlerts:
 
 
 @dataclass(frozen=True, slots=True)
+class RequeueStep:
+    """One alert `alerts retry` queues (again): rule's target, the article, and the error its old
+    row (of from_rule: the rule's name before a rename, else the rule itself) ended with."""
+
+    rule: str
+    target: str
+    article_id: int
+    article_title: str | None
+    last_error: str | None
+    from_rule: str
+
+
+@dataclass(frozen=True, slots=True)
 class Requeued:
-    """What `alerts retry` did: rows made pending (new or reset), failed rows it left alone because
-    the rule's current target already has or is owed the alert, and old rows it marked replaced."""
+    """What `alerts retry` did (or, in a dry run, would do): rows made pending (new or reset), failed
+    rows it left alone because the rule's current target already has or is owed the alert, and old
+    rows it marked replaced; steps lists the rows made pending."""
 
     queued: int = 0
     already_delivered: int = 0
     already_pending: int = 0
     replaced: int = 0
     rule_gone: tuple[tuple[str, int], ...] = ()   # (rule no longer in the config, its failed rows)
+    steps: tuple[RequeueStep, ...] = ()
 
 
 _COLUMNS = "id, rule, article_id, target, attempts, status, next_attempt_at, last_error"
@@ -99,7 +114,8 @@ class OutboxMixin:
         return [FailedAlerts(rule=r[0], target=r[1], count=r[2], last_error=r[3]) for r in rows]
 
     def requeue_failed(self, targets: Mapping[str, Sequence[str]], now: datetime, *, rule: str | None = None,
-                       since: datetime | None = None) -> Requeued:
+                       since: datetime | None = None, from_rule: str | None = None,
+                       dry_run: bool = False) -> Requeued:
         """Queue every failed alert (of rule, queued at or after since) again, to its rule's targets
         as configured now: targets maps each configured rule to them (daemon.alerts.targets_of).
         A pending row owed to a target its rule no longer has is moved the same way: it could only fail.
@@ -107,52 +123,34 @@ class OutboxMixin:
         A target that already got the article's alert, or is owed it, is left as it is: (rule,
         article, target) is unique, so nobody gets an alert twice. A row for a target the rule no
         longer has is marked replaced; a rule no longer configured keeps its rows failed.
-        """
-        where, params = self._outbox_filter(rule=rule, since=since)
-        queued: set[int] = set()
-        delivered: set[int] = set()
-        pending: set[int] = set()
-        replaced = 0
-        gone: dict[str, int] = {}
-        with self.transaction():
-            rows = self.db.execute(f"SELECT id, rule, article_id, target, status FROM deliveries WHERE {where} "
-                                   "AND status IN ('failed', 'pending') ORDER BY id", params).fetchall()
-            for row_id, rule_name, article_id, old_target, status in rows:
-                current = targets.get(rule_name)
-                if status == "pending" and (current is None or old_target in current or row_id in queued):
-                    continue   # still owed to a configured target (or to a rule retrying cannot help)
-                if current is None:
-                    gone[rule_name] = gone.get(rule_name, 0) + 1
-                    continue
-                for target in current:
-                    outcome, target_id = self._requeue_to(rule_name, article_id, target, now)
-                    if target_id in queued:
-                        continue
-                    {"queued": queued, "delivered": delivered, "pending": pending}[outcome].add(target_id)
-                if old_target not in current:
-                    self.db.execute("UPDATE deliveries SET status = 'replaced', next_attempt_at = NULL WHERE id = ?",
-                                    [row_id])
-                    replaced += 1
-        return Requeued(queued=len(queued), already_delivered=len(delivered), already_pending=len(pending),
-                        replaced=replaced, rule_gone=tuple(sorted(gone.items())))
 
-    def _requeue_to(self, rule: str, article_id: int, target: str, now: datetime) -> tuple[str, int]:
-        """Make (rule, article, target) pending unless it was delivered or is pending already:
-        ("queued" | "delivered" | "pending", its row id). A reset row keeps its id, which receivers
-        de-duplicate on."""
+        from_rule moves the alerts of a rule renamed since to rule (which it requires): a target of
+        rule that got the alert under the old name counts as having it. dry_run writes nothing and
+        returns the same plan: Requeued.steps lists each alert it would queue.
+        """
+        if from_rule is not None and rule is None:
+            raise ValueError("from_rule needs rule: the rule whose targets get its alerts")
+        with self.transaction():
+            plan = _RequeuePlan(self._delivery_state, targets, renamed_to=rule if from_rule is not None else None)
+            where, params = self._outbox_filter(rule=from_rule or rule, since=since)
+            for row in self._requeue_candidates(where, params):
+                plan.take(row)
+            if not dry_run:
+                plan.apply(self.db, now)
+        return plan.outcome()
+
+    def _requeue_candidates(self, where: str, params: list[Any]) -> list[Sequence[Any]]:
+        """The failed and pending rows a retry looks at, oldest first, with their article's title."""
+        return self.db.execute(
+            "SELECT id, rule, article_id, target, status, last_error, "
+            "(SELECT title FROM articles WHERE articles.id = deliveries.article_id) "
+            f"FROM deliveries WHERE {where} AND status IN ('failed', 'pending') ORDER BY id", params).fetchall()
+
+    def _delivery_state(self, rule: str, article_id: int, target: str) -> tuple[int, str] | None:
+        """(id, status) of the (rule, article, target) row, or None when there is none."""
         found = self.db.execute("SELECT id, status FROM deliveries WHERE rule = ? AND article_id = ? AND target = ?",
                                 [rule, article_id, target]).fetchone()
-        if found is None:
-            cursor = self.db.execute(
-                "INSERT INTO deliveries (rule, article_id, target, status, attempts, created_at, next_attempt_at) "
-                "VALUES (?, ?, ?, 'pending', 0, ?, ?)", [rule, article_id, target, iso(now), iso(now)])
-            return "queued", cursor.lastrowid
-        row_id, status = found
-        if status in ("delivered", "pending"):
-            return status, row_id
-        self.db.execute("UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, "
-                        "last_error = NULL WHERE id = ?", [iso(now), row_id])
-        return "queued", row_id
+        return (found[0], found[1]) if found is not None else None
 
     @staticmethod
     def _outbox_filter(*, status: str | None = None, rule: str | None = None,
@@ -163,3 +161,87 @@ class OutboxMixin:
                 where.append(clause)
                 params.append(value)
         return " AND ".join(where), params
+
+
+_Key = tuple[str, int, str]   # (rule, article id, target): unique in deliveries
+
+
+def _name_before(target: str, rule: str, old_rule: str) -> str | None:
+    """rule's target as it was keyed under old_rule before a rename; a webhook's or notification
+    URL's hash is of the URL alone, and a command is taken to be the rule's own one."""
+    for kind in ("webhook", "notify"):
+        if target.startswith(prefix := f"{kind}:{rule} ("):
+            return f"{kind}:{old_rule} (" + target[len(prefix):]
+    return f"command:{old_rule}" if target == f"command:{rule}" else None
+
+
+class _RequeuePlan:
+    """What a retry does, worked out before anything is written so that a dry run reports exactly it.
+    states holds each (rule, article, target) row as the plan leaves it: (id or None, status)."""
+
+    def __init__(self, lookup: Callable[[str, int, str], tuple[int, str] | None],
+                 targets: Mapping[str, Sequence[str]], *, renamed_to: str | None) -> None:
+        self._lookup = lookup
+        self._targets = targets
+        self._renamed_to = renamed_to
+        self._states: dict[_Key, tuple[int | None, str]] = {}
+        self._queued: dict[_Key, tuple[int | None, RequeueStep]] = {}   # -> (row to reset or None to insert, step)
+        self._delivered: set[_Key] = set()
+        self._pending: set[_Key] = set()
+        self._replaced: list[int] = []
+        self._gone: dict[str, int] = {}
+
+    def _state(self, key: _Key) -> tuple[int | None, str]:
+        if key not in self._states:
+            self._states[key] = self._lookup(*key) or (None, "absent")
+        return self._states[key]
+
+    def take(self, row: Sequence[Any]) -> None:
+        """Plan one failed or pending row (id, rule, article_id, target, status, last_error, title)."""
+        row_id, old_rule, article_id, old_target, status, last_error, title = row
+        rule = self._renamed_to or old_rule
+        current = self._targets.get(rule)
+        if status == "pending" and (current is None or (rule == old_rule and old_target in current)
+                                    or (old_rule, article_id, old_target) in self._queued):
+            return   # still owed to a configured target (or to a rule retrying cannot help)
+        if current is None:
+            self._gone[old_rule] = self._gone.get(old_rule, 0) + 1
+            return
+        for target in current:
+            key = (rule, article_id, target)
+            if key in self._queued:
+                continue
+            existing, state = self._state(key)
+            before = _name_before(target, rule, old_rule) if rule != old_rule else None
+            if state == "delivered" or (before and self._state((old_rule, article_id, before))[1] == "delivered"):
+                self._delivered.add(key)
+                continue
+            if state == "pending":
+                self._pending.add(key)
+                continue
+            self._states[key] = (existing, "pending")
+            self._queued[key] = (existing, RequeueStep(rule=rule, target=target, article_id=article_id,
+                                                       article_title=title, last_error=last_error,
+                                                       from_rule=old_rule))
+        if rule != old_rule or old_target not in current:
+            self._states[(old_rule, article_id, old_target)] = (row_id, "replaced")
+            self._replaced.append(row_id)
+
+    def apply(self, db: Any, now: datetime) -> None:
+        """Write the plan. A reset row keeps its id, which receivers de-duplicate on."""
+        for existing, step in self._queued.values():
+            if existing is None:
+                db.execute("INSERT INTO deliveries (rule, article_id, target, status, attempts, created_at, "
+                           "next_attempt_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
+                           [step.rule, step.article_id, step.target, iso(now), iso(now)])
+            else:
+                db.execute("UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, "
+                           "last_error = NULL WHERE id = ?", [iso(now), existing])
+        for row_id in self._replaced:
+            db.execute("UPDATE deliveries SET status = 'replaced', next_attempt_at = NULL WHERE id = ?", [row_id])
+
+    def outcome(self) -> Requeued:
+        return Requeued(queued=len(self._queued), already_delivered=len(self._delivered),
+                        already_pending=len(self._pending), replaced=len(self._replaced),
+                        rule_gone=tuple(sorted(self._gone.items())),
+                        steps=tuple(step for _, step in self._queued.values()))

@@ -16,9 +16,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from daemon.alert_notify import notification_message, notify_label, scrubbed
+from daemon.alert_notify import notification_message
 from daemon.alerts import notify_target
 from daemon.newsroom import Newsroom
+from daemon.notify_labels import notify_label, scrubbed
 from daemon.settings import AlertRule
 from storage.records import Region
 from storage.store import Store
