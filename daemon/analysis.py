@@ -14,6 +14,7 @@ from datetime import datetime
 from daemon import dedup, stories
 from daemon.gazetteer import Gazetteer
 from daemon.regions import tag
+from daemon.settings import CustomPlace
 from storage.records import RegionTag
 
 _gazetteers: dict[tuple, Gazetteer] = {}
@@ -26,18 +27,21 @@ class Analysis:
     tags: tuple[RegionTag, ...]
 
 
-def gazetteer_for(custom_regions: tuple[tuple[str, tuple[str, ...]], ...]) -> Gazetteer:
-    """One gazetteer per process and custom-region set (loading it costs most of a second)."""
-    if custom_regions not in _gazetteers:
-        _gazetteers[custom_regions] = Gazetteer.load(dict(custom_regions))
-    return _gazetteers[custom_regions]
+def gazetteer_for(custom_regions: tuple[tuple[str, tuple[str, ...]], ...],
+                  places: tuple[CustomPlace, ...] = ()) -> Gazetteer:
+    """One gazetteer per process and custom-region and place set (loading it costs most of a second)."""
+    key = (custom_regions, places)
+    if key not in _gazetteers:
+        _gazetteers[key] = Gazetteer.load(dict(custom_regions), places)
+    return _gazetteers[key]
 
 
 def analyse(title: str, text: str, published_at: datetime | None, hints: Sequence[str],
-            custom_regions: tuple[tuple[str, tuple[str, ...]], ...]) -> Analysis:
+            custom_regions: tuple[tuple[str, tuple[str, ...]], ...],
+            places: tuple[CustomPlace, ...] = ()) -> Analysis:
     """A picklable top-level function for the process pool (the gazetteer is cached per process)."""
     return Analysis(
         fingerprint=dedup.fingerprint(title, text),
         features=stories.story_features(title, text, published_at),
-        tags=tag(title, text, gazetteer_for(custom_regions), hints=tuple(hints)),
+        tags=tag(title, text, gazetteer_for(custom_regions, places), hints=tuple(hints)),
     )

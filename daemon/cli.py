@@ -105,7 +105,7 @@ def check_config(ctx: click.Context) -> None:
     settings = load_settings_or_exit(ctx, for_running=True)
     check_store_folder(settings.storage_path)   # the store in effect: --db's when given, as `run` checks it
     click.echo(f"{ctx.obj['config']}: ok ({len(settings.feeds)} feeds, {len(settings.alerts)} alert rules, "
-               f"store {settings.storage_path})")
+               f"{counted(len(settings.custom_places), 'place')}, store {settings.storage_path})")
 
 
 @main.command()

@@ -75,7 +75,7 @@ def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
         if not ids:
             click.echo("no stored articles match; nothing to do", err=True)
             return
-        gazetteer = Gazetteer.load(settings.custom_regions)
+        gazetteer = Gazetteer.load(settings.custom_regions, settings.custom_places)
         with click.progressbar(length=len(ids), label=f"reprocessing {len(ids)} articles", file=sys.stderr) as bar:
             report = reprocess_articles(store, settings, gazetteer, ids, on_progress=bar.update)
     finally:
@@ -92,7 +92,7 @@ def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
 @click.pass_context
 def tag_text(ctx: click.Context, source, title: str, hints: tuple[str, ...], as_json: bool) -> None:
     """Tag a text (a file, or - for stdin) with regions and show why: which words were read as which
-    places, and with what weight. Uses the config's custom regions when the config file exists.
+    places, and with what weight. Uses the config's custom regions and places when the config file exists.
     The text must be UTF-8 (exit 2 otherwise).
 
     \b
@@ -102,8 +102,8 @@ def tag_text(ctx: click.Context, source, title: str, hints: tuple[str, ...], as_
     """
     from daemon.gazetteer import Gazetteer
     from daemon.tag_report import describe, report
-    custom = load_settings_or_exit(ctx, check_regions=False).custom_regions if Path(ctx.obj["config"]).exists() else {}
-    gazetteer = Gazetteer.load(custom)
+    configured = load_settings_or_exit(ctx, check_regions=False) if Path(ctx.obj["config"]).exists() else Settings()
+    gazetteer = Gazetteer.load(configured.custom_regions, configured.custom_places)
     region_ids = []
     for hint in hints:
         region_id = gazetteer.resolve(hint)

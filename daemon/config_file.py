@@ -20,6 +20,7 @@ from daemon.config_checks import (MAX_DURATION_S, close_matches, feed_identity, 
                                   not_blank, parse_duration, placeholder_contact, positive,
                                   private_host_problem, store_folder_problem)
 from daemon.config_lines import LineIndex, line_in_message
+from daemon.config_places import custom_places
 from daemon.errors import ConfigError, ConfigProblem
 from daemon.settings import FeedSettings, HttpSettings, SchedulerSettings, Settings
 
@@ -27,7 +28,7 @@ __all__ = ["MAX_DURATION_S", "load_settings", "parse_duration", "settings_from_m
 
 # Every key the config may hold, by table; a key outside these is reported as unknown.
 _KNOWN = {
-    "": {"storage", "http", "scheduler", "extraction", "regions", "feeds", "alerts"},
+    "": {"storage", "http", "scheduler", "extraction", "regions", "places", "feeds", "alerts"},
     "storage": {"path", "raw_retention_days"},
     "http": {"user_agent", "connect_timeout", "read_timeout", "total_timeout", "max_bytes",
              "max_redirects", "allow_private_networks", "global_concurrency", "per_host_concurrency",
@@ -198,6 +199,7 @@ def settings_from_mapping(raw: Mapping[str, Any], index: LineIndex, source: str,
     )
 
     custom = _custom_regions(tables["regions"], check, resolve_region)
+    places = custom_places(raw.get("places", {}), check, custom_table if isinstance(custom_table, dict) else ())
     feeds = _feeds(raw.get("feeds", []), check)
     known_region = _region_resolver(custom, resolve_region)
     feeds = tuple(_resolved_feed(i, f, known_region, check, http.allow_private_networks)
@@ -211,6 +213,7 @@ def settings_from_mapping(raw: Mapping[str, Any], index: LineIndex, source: str,
         http=http,
         scheduler=scheduler,
         custom_regions=custom,
+        custom_places=places,
         feeds=feeds,
         alerts=alerts,
         residue_rules_path=_residue_rules(extr, source, check),

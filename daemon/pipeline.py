@@ -266,7 +266,8 @@ class Pipeline:
         text = self._without_site_lines(host_of(url), extracted.text)[0]
         published = _earliest(extracted.published_at, _plausible(entry.published_at, fetched_at)) or fetched_at
         custom = tuple(sorted(self.settings.custom_regions.items()))
-        return await self._in_worker(analyse, title, text, published, feed.region_hints, custom), text
+        return await self._in_worker(analyse, title, text, published, feed.region_hints, custom,
+                                     self.settings.custom_places), text
 
     def _store(self, feed: Feed, entry: Entry, url: str, extracted: Extracted, analysis: Analysis, text: str,
                raw: bytes | None, content_type: str | None, source: str, fetched_at: datetime) -> str:

@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from daemon.cjk_matching import cjk_names_in, has_cjk, longest_name
 from daemon.gazetteer import Gazetteer
 from daemon.name_index import NameEntry, letters_only, normalize_token
 
@@ -116,6 +117,10 @@ def find_names(text: Text, gazetteer: Gazetteer) -> list[Match]:
         if not capitals[i]:
             i += 1
             continue
+        if has_cjk(words[i]):                     # unspaced Chinese or Japanese: names by substring
+            matches.extend(_cjk_matches(text, gazetteer, i))
+            i += 1
+            continue
         if norms[i] is None:
             norms[i] = normalize_token(words[i])
         run = 1
@@ -139,6 +144,12 @@ def find_names(text: Text, gazetteer: Gazetteer) -> list[Match]:
                 break
         i += 1
     return matches
+
+
+def _cjk_matches(text: Text, gazetteer: Gazetteer, i: int) -> list[Match]:
+    start = text.starts[i]
+    return [Match(i, i, start + first, start + end, entries)
+            for first, end, entries in cjk_names_in(text.words[i], gazetteer.index, longest_name())]
 
 
 def _usable(entries: tuple[NameEntry, ...], text: Text, first: int, last: int) -> tuple[NameEntry, ...]:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from daemon.cjk_matching import cjk_located
 from daemon.gazetteer import Ambiguity, Gazetteer
 from daemon.name_index import NameEntry, name_key, normalize_token
 from daemon.name_usage import (after_first_name, is_affiliation, is_celestial, is_common_word, is_feature,
@@ -368,7 +369,8 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: _Eviden
     located = kind in ("city", "subdivision", "county") or text.in_dateline(match.start)
     weight = KIND_WEIGHT[kind]
     if territory or kind not in ("demonym", "government") and (
-            is_locative(text, match.first, gazetteer.ambiguity) or name_key(surface) in gazetteer.arabic_in_forms):
+            is_locative(text, match.first, gazetteer.ambiguity) or name_key(surface) in gazetteer.arabic_in_forms
+            or cjk_located(text.doc, match.start, match.end)):
         weight, located = max(weight, LOCATIVE_WEIGHT), True
     incidental = kind != "demonym" and is_affiliation(text, match, amb)
     if incidental:

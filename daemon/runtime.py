@@ -32,7 +32,7 @@ log = structlog.get_logger("newswatch.runtime")
 def open_store(settings: Settings, gazetteer: Gazetteer | None = None) -> Store:
     """Open the store and make its feeds and regions match the config."""
     store = Store.open(settings.storage_path)
-    gazetteer = gazetteer or Gazetteer.load(settings.custom_regions)
+    gazetteer = gazetteer or Gazetteer.load(settings.custom_regions, settings.custom_places)
     store.sync_regions(gazetteer.regions())
     store.sync_feeds([Feed(url=f.url, name=f.name, region_hints=f.regions, interval_s=f.interval_s)
                       for f in settings.feeds], datetime.now(timezone.utc))
@@ -62,7 +62,7 @@ def worker_pool(settings: Settings) -> ProcessPoolExecutor:
 
 @asynccontextmanager
 async def pipeline_for(settings: Settings, *, use_processes: bool = True) -> AsyncIterator[Pipeline]:
-    gazetteer = Gazetteer.load(settings.custom_regions)
+    gazetteer = Gazetteer.load(settings.custom_regions, settings.custom_places)
     store = open_store(settings, gazetteer)
     executor = worker_pool(settings) if use_processes else None
     fetcher = Fetcher(settings.http)

@@ -71,11 +71,26 @@ class SchedulerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomPlace:
+    """A place the operator lists because GeoNames lacks it (a Sahel village in the news).
+
+    countries holds one ISO alpha-2 code, or several for a cross-border area: the article's other
+    places then pick which. lat/lon are both given or both None.
+    """
+
+    name: str
+    countries: tuple[str, ...]
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     storage_path: str = "newswatch.db"
     http: HttpSettings = field(default_factory=HttpSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     custom_regions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    custom_places: tuple[CustomPlace, ...] = ()   # [places]: names the tagger matches like cities
     feeds: tuple[FeedSettings, ...] = ()
     alerts: tuple[AlertRule, ...] = ()
     residue_rules_path: str | None = None   # extra residue patterns (TOML), besides the shipped ones
