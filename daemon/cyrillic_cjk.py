@@ -50,7 +50,7 @@ def russian_case_forms(name: str, rules: list | None = None) -> tuple[str, ...]:
 
 
 def _declined(word: str, rules: list) -> tuple[str, ...]:
-    if not _CYRILLIC.match(word) or len(word) < 3:
+    if not _CYRILLIC.match(word) or len(word) < 3 or word.isupper():   # США, КНДР: abbreviations stay as they are
         return ()
     for ending, cut, cases in rules:
         if word.endswith(ending):

@@ -23,6 +23,24 @@ def test_an_indeclinable_russian_name_has_no_other_forms() -> None:
     assert russian_case_forms("Мали") == ()
 
 
+def test_a_name_in_a_hushing_consonant_and_a_takes_i_in_the_genitive() -> None:
+    assert set(russian_case_forms("Польша")) == {"Польши", "Польше", "Польшу", "Польшей"}
+
+
+def test_a_name_ending_in_a_vowel_and_a_is_indeclinable() -> None:
+    # declined, Самоа would give "Самое" ("the most"), one of the commonest words of the language
+    assert russian_case_forms("Самоа") == () and russian_case_forms("Никарагуа") == ()
+
+
+def test_an_abbreviation_is_not_declined() -> None:
+    assert russian_case_forms("США") == ()
+
+
+def test_samoe_at_the_start_of_a_sentence_is_not_samoa(gazetteer: Gazetteer) -> None:
+    text = "Самое главное в рецепте: свежие продукты. Самое сложное – тесто."
+    assert countries_in(text, gazetteer) == set()
+
+
 def test_every_word_of_a_russian_name_is_declined_in_the_same_case() -> None:
     assert "Южной Корее" in russian_case_forms("Южная Корея")
 
