@@ -17,7 +17,9 @@ class LineIndex:
     """
 
     _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
+    # a bare, "quoted" or 'literal' key, or dotted parts of them: quoted keys may hold spaces and
+    # accents ("Tin Akoff", "Ségou" under [places])
+    _KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*)\s*=""")
 
     def __init__(self, text: str) -> None:
         self.text_lines = text.splitlines()

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from config_world import problems_in, write_toml
 from daemon.cli import main
 from daemon.config_file import load_settings
+from daemon.config_lines import LineIndex
 from daemon.gazetteer import Gazetteer
 from daemon.regions import focus_countries, mentioned_countries, tag
 from daemon.runtime import open_store
@@ -167,3 +168,9 @@ def test_check_config_counts_the_places(tmp_path):
 def test_the_example_config_lists_sahel_places():
     settings = load_settings(Path(__file__).parents[1] / "config" / "newswatch.toml", store_path="n.db")
     assert {"Seytenga", "Boulkessi", "Inates"} <= {p.name for p in settings.custom_places}
+
+
+def test_an_error_in_a_quoted_place_name_with_a_space_and_an_accent_names_its_own_line() -> None:
+    text = '[places]\nSeytenga = "BF"\n"Tin Akoff" = "XX"\n"Ségou Sud" = "ML"\n'
+    lines = LineIndex(text)
+    assert (lines.line_of("places.Tin Akoff"), lines.line_of("places.Ségou Sud")) == (3, 4)
