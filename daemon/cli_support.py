@@ -146,14 +146,14 @@ def counted(n: int, singular: str, plural: str | None = None) -> str:
 def custom_region_names(path: str) -> dict[str, str]:
     """Custom region and place names from the config itself, so feeds and rules may name them before
     they are loaded. Anything malformed is left for load_settings to report with its line."""
-    from daemon.gazetteer import PLACE_PREFIX, Gazetteer, slug
+    from daemon.gazetteer import Gazetteer, place_id, slug
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         custom = raw.get("regions", {}).get("custom", {})
         lists = {k: v for k, v in custom.items() if isinstance(v, list) and all(isinstance(c, str) for c in v)}
         gazetteer = Gazetteer.load(lists)
         places = raw.get("places", {})
-        names = {name.lower(): PLACE_PREFIX + slug(name) for name in places if slug(name)}
+        names = {name.lower(): place_id(name) for name in places if slug(name)}
     except Exception:  # noqa: BLE001 - reported properly by the validation that follows
         return {}
     return {**names, **{name.lower(): gazetteer.resolve(name) or name for name in lists}}

@@ -38,6 +38,12 @@ def slug(name: str) -> str:
     return _NOT_SLUG.sub("-", name_key(name)).strip("-")
 
 
+def place_id(name: str) -> str:
+    """The region id of an operator's place ("Tin Akoff" -> "place:tin-akoff"): one formula for the
+    gazetteer and for the config's early look at region names."""
+    return PLACE_PREFIX + slug(name)
+
+
 @dataclass(frozen=True, slots=True)
 class Ambiguity:
     """Word lists the tagger uses to tell places from people, rivers and governments."""
@@ -192,11 +198,11 @@ class Gazetteer:
             # a city per country: a border area is read as in the country the article's other places name.
             # It replaces a state or area of the same name (the operator said what it is); namesake
             # cities elsewhere stay, for the article's evidence to decide (Moura, Portugal)
-            place_id = PLACE_PREFIX + slug(place.name)
-            self._places[place_id] = Region(place_id, place.name, "city", place.countries[0], place.lat, place.lon)
+            region_id = place_id(place.name)
+            self._places[region_id] = Region(region_id, place.name, "city", place.countries[0], place.lat, place.lon)
             key = name_key(place.name)
             known = tuple(e for e in extra.get(key, base.index.get(key, ())) if e.kind != "subdivision")
-            extra[key] = known + tuple(NameEntry(place_id, code, "city", PLACE_POPULATION)
+            extra[key] = known + tuple(NameEntry(region_id, code, "city", PLACE_POPULATION)
                                        for code in place.countries)
         self.first_words = base.first_words
         self.lowercase_names = base.lowercase_names
