@@ -62,6 +62,7 @@ class Ambiguity:
     weak_city_names: frozenset[str]
     street_words: frozenset[str]
     place_followers: frozenset[str]
+    hyphen_prefixes: frozenset[str]
     never_cities: frozenset[str]
     namesake_countries: frozenset[str]
     weak_subdivision_names: frozenset[str]

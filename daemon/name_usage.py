@@ -10,6 +10,9 @@ from __future__ import annotations
 from daemon.gazetteer import Ambiguity, Gazetteer
 from daemon.place_matching import Match, Text, word
 
+_OPENING_QUOTES = frozenset("“\"'‘«")
+_CLOSING_QUOTES = frozenset("”\"'’»")
+
 AFFILIATION_REACH = 6        # tokens back from "in X" to the institution word ("Flight Center in X")
 CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moon", "NASA", ...
 
@@ -33,6 +36,7 @@ def is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer)
             and prev_word not in amb.function_words and prev_word not in amb.locatives):
         return True
     if one_word and is_city and (after_initial(text, match.first) or before_age(text, match)
+                                 or _second_half_of_double_name(text, match, matched, amb)
                                  or prev_word in amb.person_names and text.spaced(before)):   # "Chad Walker"
         return True
     if ((surface in amb.person_names or one_word and is_city) and after < len(text.words)
@@ -41,6 +45,24 @@ def is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer)
         return True
     return (next_word in amb.speech_verbs and surface not in amb.governments
             and not is_locative(text, match.first, amb))          # "officials in Chad said"
+
+
+def _second_half_of_double_name(text: Text, match: Match, matched: set[int], amb: Ambiguity) -> bool:
+    """A town's name hyphened to a capitalised word that names no place ("Rose-Lynn Harlan"): the
+    second half of a person's double first name, unless that word is a prefix ("Pro-Beijing")."""
+    before = match.first - 1
+    return (before >= 0 and before not in matched and text.doc[text.ends[before]:match.start] == "-"
+            and text.capitalised(before) and not text.words[before].isupper()
+            and text.words[before] not in amb.hyphen_prefixes)
+
+
+def is_work_title(text: Text, match: Match) -> bool:
+    """A name standing alone in quotes (“Fargo,” 'Glasgow'): the title of a show, film or song."""
+    before = text.doc[match.start - 1:match.start] if match.start else ""
+    after = text.doc[match.end:match.end + 2]
+    if before not in _OPENING_QUOTES:
+        return False
+    return after[:1] in _CLOSING_QUOTES or (after[:1] in ",.!?" and after[1:2] in _CLOSING_QUOTES)
 
 
 def after_initial(text: Text, first: int) -> bool:

@@ -17,7 +17,7 @@ from daemon.cjk_matching import cjk_located
 from daemon.gazetteer import Ambiguity, Gazetteer
 from daemon.name_index import NameEntry, name_key, normalize_token
 from daemon.name_usage import (after_first_name, is_affiliation, is_celestial, is_common_word, is_feature,
-                               is_locative, is_named_water, is_person)
+                               is_locative, is_named_water, is_person, is_work_title)
 from daemon.place_locale import leading_locale
 from daemon.place_matching import Match, Text, word
 
@@ -157,6 +157,8 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
             entries = tuple(e for e in entries if e.kind not in ("city", "subdivision", "county"))
         if word(text, match.last + 1) in amb.street_words and text.spaced(match.last):
             entries = tuple(e for e in entries if e.kind == "region")
+        if is_work_title(text, match):
+            entries = tuple(e for e in entries if e.kind not in ("city", "county", "subdivision"))
         if is_named_water(text, match, amb):
             entries = ()
         if entries and is_feature(text, match, gazetteer):

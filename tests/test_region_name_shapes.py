@@ -1,0 +1,50 @@
+"""Shapes around a name that say it is no place: a double first name, a quoted title; and
+industries named by their home ("Nollywood")."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.gazetteer import Gazetteer
+from daemon.regions import focus_countries, tag
+from tests.tagged import countries_in
+
+
+def _city_names(text: str, gazetteer: Gazetteer) -> set[str]:
+    return {gazetteer.region(t.region_id).name for t in tag("", text, gazetteer) if t.kind == "city"}
+
+
+def test_a_town_name_after_a_first_name_and_hyphen_is_a_double_first_name(gazetteer: Gazetteer) -> None:
+    text = "In Boston, Rose-Lynn sang for her mother. Later Rose-Lynn left for Texas."
+    assert _city_names(text, gazetteer) == {"Boston"}
+
+
+def test_a_place_after_a_hyphened_prefix_is_still_a_place(gazetteer: Gazetteer) -> None:
+    assert countries_in("Pro-Beijing lawmakers walked out of the chamber.", gazetteer) == {"CN"}
+
+
+def test_two_places_joined_by_a_hyphen_are_both_places(gazetteer: Gazetteer) -> None:
+    assert countries_in("The Paris-Lyon train was cancelled.", gazetteer) == {"FR"}
+
+
+@pytest.mark.parametrize("text", [
+    "She wrote “Glasgow,” a ballad for the film.",
+    "The band closed with 'Nashville' before the encore.",
+    "He starred in “Fargo” for two seasons.",
+])
+def test_a_town_name_alone_in_quotes_is_a_title(gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) == set()
+
+
+def test_a_town_name_quoted_inside_a_longer_quote_is_still_a_place(gazetteer: Gazetteer) -> None:
+    assert countries_in("“We left Glasgow at dawn,” she said.", gazetteer) == {"GB"}
+
+
+def test_a_country_alone_in_quotes_is_still_the_country(gazetteer: Gazetteer) -> None:
+    assert countries_in("Officials avoided the word “Mali” in the statement.", gazetteer) == {"ML"}
+
+
+def test_an_actress_of_nollywood_is_filed_under_nigeria(gazetteer: Gazetteer) -> None:
+    text = ("The Nollywood actress shared new photos with her fans on Sunday. Her followers praised the "
+            "pictures, and fellow Nollywood stars left comments under the post.")
+    assert focus_countries(tag("Nollywood actress shares new photos", text, gazetteer)) == {"NG"}
