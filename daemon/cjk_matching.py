@@ -30,7 +30,7 @@ def has_cjk(token: str) -> bool:
 def longest_name() -> int:
     """The most characters a CJK name in the data file has: the longest substring worth looking up."""
     data = names_data()
-    names = [name for table in (*data["countries"].values(), *data["aliases"].values())
+    names = [name for table in (*data["countries"].values(), *data["aliases"].values(), *data["subdivisions"].values())
              for values in table.values() for name in values]
     names.extend(name for table in data["cities"].values() for name in table)
     names.extend(data["skip"]["names"])

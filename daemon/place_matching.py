@@ -110,7 +110,9 @@ def find_names(text: Text, gazetteer: Gazetteer) -> list[Match]:
     index, first_words, words, n = gazetteer.index, gazetteer.first_words, text.words, len(text.words)
     norms: list[str | None] = [None] * n       # normalised lazily: most tokens never start a name
     lowercase = gazetteer.lowercase_names
-    capitals = [w[0].isupper() or w[0].isalpha() and not w[0].islower() or w in lowercase for w in words]
+    # CJK text has no capitals, and its tokens may open with digits or Latin letters ("13日尼日尔发生")
+    capitals = [w[0].isupper() or w[0].isalpha() and not w[0].islower() or w in lowercase
+                or not w.isascii() and has_cjk(w) for w in words]
     matches: list[Match] = []
     i = 0
     while i < n:
