@@ -32,12 +32,23 @@ def names_data() -> dict:
     return data
 
 
-def russian_case_forms(name: str, rules: list | None = None) -> tuple[str, ...]:
+def russian_case_forms(name: str, rules: list | None = None, heads: list | None = None) -> tuple[str, ...]:
     """The name in the five oblique cases, every word declined by its ending ("Южная Корея" ->
-    "Южной Корее" ...); indeclinable names ("Мали") give none."""
-    rules = rules if rules is not None else names_data()["russian"]["rules"]
+    "Южной Корее" ...); indeclinable names ("Мали") give none. After a generic head word the name
+    may also stay in the nominative ("Республики Корея"), so those forms are added too."""
+    russian = names_data()["russian"]
+    rules = rules if rules is not None else russian["rules"]
+    heads = heads if heads is not None else russian["heads"]
     words = _WORD.findall(name)
     declined = [_declined(word, rules) for word in words]
+    forms = _case_forms(name, words, declined)
+    head = max((i for i, word in enumerate(words[:-1]) if word in heads), default=None)
+    if head is not None:
+        forms += _case_forms(name, words, declined[:head + 1] + [()] * (len(words) - head - 1))
+    return tuple(dict.fromkeys(forms))
+
+
+def _case_forms(name: str, words: list[str], declined: list[tuple[str, ...]]) -> list[str]:
     forms = []
     for case in range(5):
         form = name
@@ -46,7 +57,7 @@ def russian_case_forms(name: str, rules: list | None = None) -> tuple[str, ...]:
                 form = form.replace(word, cases[case], 1)
         if form != name:
             forms.append(form)
-    return tuple(dict.fromkeys(forms))
+    return forms
 
 
 def _declined(word: str, rules: list) -> tuple[str, ...]:
@@ -79,10 +90,10 @@ def add_cyrillic_cjk_names(builder: IndexBuilder) -> frozenset[str]:
 def _add_names(builder: IndexBuilder) -> frozenset[str]:
     data = names_data()
     skip = {name_key(n) for n in data["skip"]["names"]}
-    rules = data["russian"]["rules"]
+    rules, heads = data["russian"]["rules"], data["russian"]["heads"]
 
     def add(name: str, entry: NameEntry) -> None:
-        forms = (name, *russian_case_forms(name, rules)) if _CYRILLIC.search(name) else (name,)
+        forms = (name, *russian_case_forms(name, rules, heads)) if _CYRILLIC.search(name) else (name,)
         for key in map(name_key, forms):
             if key not in skip:
                 builder.add_by_key(key, entry)

@@ -86,3 +86,43 @@ def test_part_of_a_province_is_still_the_province(gazetteer: Gazetteer) -> None:
 ])
 def test_a_name_in_a_word_that_opens_with_a_date_is_found(gazetteer: Gazetteer, text: str, expected: set) -> None:
     assert countries_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "爱知县一家汽车零件厂停产。",
+    "广岛县举行和平纪念仪式。",
+    "冲绳县附近海域发生地震。",
+    "枥木县的草莓开始上市。",
+    "爱媛县的柑橘受寒害影响。",
+    "鹿儿岛县樱岛火山再次喷发。",
+    "长野县山区降下今冬首场大雪。",
+    "长崎县的造船厂接到新订单。",
+    "静冈县的茶园迎来采摘季。",
+])
+def test_a_japanese_prefecture_as_simplified_chinese_writes_it_names_japan(gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) == {"JP"}
+
+
+@pytest.mark.parametrize("text", [
+    "愛知縣一家汽車零件廠停工。",
+    "廣島縣舉行和平紀念儀式。",
+    "沖繩縣附近海域發生地震。",
+    "鹿兒島縣櫻島火山再度噴發。",
+])
+def test_a_japanese_prefecture_as_traditional_chinese_writes_it_names_japan(gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) == {"JP"}
+
+
+def test_a_japanese_prefecture_story_in_chinese_is_about_japan(gazetteer: Gazetteer) -> None:
+    tags = tag("冲绳县发生强烈地震", "据日本气象厅消息，冲绳县近海13日发生6.1级地震，暂无人员伤亡报告。", gazetteer)
+    assert focus_countries(tags) == {"JP"}
+
+
+@pytest.mark.parametrize("text", [
+    "他从小就热爱知识，喜欢读书。",         # 热爱 + 知识: love of knowledge, not 爱知
+    "草原上群马奔腾。",                     # a herd of horses, not Gunma
+    "游客们登上了井冈山。",                 # a Chinese mountain, not Okayama
+    "这座幸福岛是情侣度假的热门去处。",     # an island of bliss, not Fukushima
+])
+def test_a_prefecture_name_inside_a_chinese_word_is_no_place(gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) == set()

@@ -45,6 +45,20 @@ def test_every_word_of_a_russian_name_is_declined_in_the_same_case() -> None:
     assert "Южной Корее" in russian_case_forms("Южная Корея")
 
 
+def test_after_a_generic_head_word_the_name_may_stay_in_the_nominative() -> None:
+    assert {"Республики Корея", "Республике Корея", "Республикой Корея"} <= set(russian_case_forms("Республика Корея"))
+
+
+def test_a_name_in_the_genitive_after_the_head_is_left_as_it_is() -> None:
+    assert set(russian_case_forms("Соединённые Штаты Америки")) == {
+        "Соединённых Штатов Америки", "Соединённым Штатам Америки", "Соединёнными Штатами Америки",
+        "Соединённых Штатах Америки"}
+
+
+def test_a_name_in_stvo_takes_the_neuter_endings() -> None:
+    assert "Соединённом Королевстве" in russian_case_forms("Соединённое Королевство")
+
+
 def test_a_russian_adjective_of_nationality_comes_in_its_case_forms() -> None:
     assert {"малийский", "малийские", "малийских"} <= set(russian_adjective_forms("малийск"))
 
@@ -58,6 +72,24 @@ def test_a_russian_adjective_of_nationality_comes_in_its_case_forms() -> None:
     ("Власти Соединенных Штатов ввели санкции.", {"US"}),
 ])
 def test_declined_russian_country_names_are_recognised(gazetteer: Gazetteer, text: str, expected: set) -> None:
+    assert countries_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Власти Республики Корея объявили о новых мерах.", {"KR"}),
+    ("В Республике Корея прошли выборы.", {"KR"}),
+    ("Переговоры с Республикой Корея отложены.", {"KR"}),
+    ("Посол Федеративной Республики Германия выступил с заявлением.", {"DE"}),
+    ("Делегация Объединённых Арабских Эмиратов прибыла на саммит.", {"AE"}),
+    ("Инвесторы в Объединенных Арабских Эмиратах насторожились.", {"AE"}),
+    ("В Соединенных Штатах Америки началась избирательная кампания.", {"US"}),
+    ("Правительство Российской Федерации утвердило бюджет.", {"RU"}),
+    ("Министр Китайской Народной Республики провёл встречу.", {"CN"}),
+    ("Послы Французской Республики отозваны.", {"FR"}),
+    ("В Соединённом Королевстве выросли цены.", {"GB"}),
+])
+def test_an_official_long_russian_name_is_recognised_in_an_oblique_case(gazetteer: Gazetteer, text: str,
+                                                                         expected: set) -> None:
     assert countries_in(text, gazetteer) == expected
 
 
