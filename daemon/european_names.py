@@ -7,6 +7,8 @@ country names; this adds what they lack. daemon/data/european_names.json holds t
 "Elfenbeinküste"), the capitals spelled these languages' way ("Yamena", "Ndschamena"), the
 lowercase adjectives ("maliense", "malisch") with their ending rules, and the skips: names left
 out, and known names that are common words here (Spanish "Gana", wins), marked as naming no place.
+Context is read through longer phrases, as the matcher prefers the longest name: "Reunión de" (a
+meeting) names no place, and "Roma", the Romani people in English, is Rome only as "di Roma", "en Roma".
 """
 
 from __future__ import annotations
@@ -68,9 +70,15 @@ def _add_names(builder: IndexBuilder) -> frozenset[str]:
         entry = builder.largest_city(english, code)
         if entry is not None and name_key(name) not in skip:
             builder.add(name, entry)
-    for word in data["skip"]["common_words"]:
+    openers = set()
+    for phrase, (code, english) in data["cities_in_phrases"].items():
+        entry = builder.largest_city(english, code)
+        if entry is not None:
+            builder.add(phrase, entry)
+            openers.add(phrase.split()[0])
+    for word in (*data["skip"]["common_words"], *data["skip"]["not_places"]):
         builder.add(word, NameEntry("", None, "none"))
-    lowercase = set()
+    lowercase = set(openers)      # the matcher starts names only at these lowercase words ("di Roma")
     adjectives = data["adjectives"]
     for language, rules in adjectives["rules"].items():
         for code, words in adjectives[language].items():

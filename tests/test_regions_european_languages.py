@@ -121,3 +121,26 @@ def test_every_code_in_the_data_is_a_country_the_gazetteer_knows(gazetteer: Gaze
 ])
 def test_one_adjective_beside_a_state_noun_names_its_country(gazetteer: Gazetteer, text: str, expected: set) -> None:
     assert countries_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Reunión de ministros en Bamako.",
+    "Reunión del consejo de seguridad en Bamako.",
+    "Reunión con el gobierno en Bamako.",
+    "Reunión entre Malí y Níger en Bamako.",
+])
+def test_a_spanish_sentence_opening_with_reunion_and_a_preposition_is_a_meeting(gazetteer: Gazetteer,
+                                                                               text: str) -> None:
+    assert "RE" not in countries_in(text, gazetteer)
+
+
+def test_a_lowercase_spanish_reunion_is_a_meeting(gazetteer: Gazetteer) -> None:
+    assert countries_in("La reunión con el gobierno maliense terminó sin acuerdo.", gazetteer) == {"ML"}
+
+
+@pytest.mark.parametrize("text", [
+    "Un ciclón azota la isla de la Reunión.",
+    "Un ciclón causa daños en Reunión.",
+])
+def test_the_island_written_reunion_in_spanish_is_still_the_island(gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) == {"RE"}
