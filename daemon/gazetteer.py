@@ -66,6 +66,7 @@ class Ambiguity:
     hyphen_prefixes: frozenset[str]
     never_cities: frozenset[str]
     namesake_countries: frozenset[str]
+    guarded_region_names: frozenset[str]
     weak_subdivision_names: frozenset[str]
     celestial_names: frozenset[str]
     celestial_cues: frozenset[str]

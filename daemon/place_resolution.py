@@ -336,6 +336,9 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: _Eviden
     surface = text.doc[match.start:match.end]
     prominent = match.start < text.title_end or text.in_dateline(match.start)
     regions = [e for e in match.entries if e.kind == "region"]
+    if regions and surface in amb.guarded_region_names and not (
+            gazetteer.members(regions[0].target) & article.evidence.keys()):
+        return None                   # "AES-256": the Sahel states' acronym only beside one of them
     if regions:
         ranked = [(regions[0], False)]
     else:

@@ -27,6 +27,7 @@ __all__ = ["PairScores", "analyse", "focus_countries", "mentioned_countries", "s
 MAX_CHARS = 200_000          # very long texts: tag the first 200k characters (capped work)
 FOCUS_SHARE = 0.6            # a focus country weighs at least this share of the top country ...
 DATELINE_SHARE = 0.3         # ... or this share when the dateline names it: the reporter stands there
+TITLE_SHARE = 0.4            # ... or this share when the title names it as a place or acting
 FOCUS_MIN = 2.0              # ... and at least this much (one plain body mention is 1.0)
 FOCUS_DENSITY = 0.115        # ... and this much per square root of the article's words: two passing
                              # mentions of a market in a long product review are no focus
@@ -64,12 +65,17 @@ def analyse(title: str, text: str, gazetteer: Gazetteer,
     home = leading_locale(votes) if max(votes.values(), default=0) >= HOME_VOTES else None
     civic = len(gazetteer.ambiguity.civic_words.intersection(map(str.lower, prepared.words))) >= CIVIC_MIN
     datelined = frozenset(m.country for m in mentions if m.country and prepared.in_dateline(m.span[0]))
-    tags = _tags(mentions, gazetteer, home, len(prepared.words), civic, datelined)
+    # The headline is the writer's own word on what the story is about: a country it names as a
+    # place or acting ("Bénin-Niger :", "مبعوث أمريكي في نيامي") needs a smaller share of the top.
+    titled = frozenset(m.country for m in mentions if m.country and m.span[0] < prepared.title_end
+                       and (m.kind != "demonym" or m.acting) and not m.incidental)
+    tags = _tags(mentions, gazetteer, home, len(prepared.words), civic, datelined, titled)
     return [(prepared.doc[m.span[0]:m.span[1]], m) for m in mentions], tags
 
 
 def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None,
-          words: int = 0, civic: bool = False, datelined: frozenset[str] = frozenset()) -> tuple[RegionTag, ...]:
+          words: int = 0, civic: bool = False, datelined: frozenset[str] = frozenset(),
+          titled: frozenset[str] = frozenset()) -> tuple[RegionTag, ...]:
     """Sum mentions per region, pick the focus countries, and roll countries up to their regions."""
     score: dict[str, float] = defaultdict(float)
     count: dict[str, int] = defaultdict(int)
@@ -106,7 +112,7 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
     floor = max(FOCUS_MIN, FOCUS_DENSITY * math.sqrt(words))
     headlined = _headlined(countries, prominent, located, gazetteer)
     focus = _focus_countries(countries, evidence, evident, prominent | headlined, located, home, floor,
-                             CIVIC_SOLE_COUNT if civic else SOLE_MIN_COUNT, datelined)
+                             CIVIC_SOLE_COUNT if civic else SOLE_MIN_COUNT, datelined, titled)
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
     rolled: dict[str, float] = defaultdict(float)
     rolled_count: dict[str, int] = defaultdict(int)
@@ -149,14 +155,16 @@ def _headlined(countries: list[str], prominent: set[str], located: dict[str, int
 def _focus_countries(countries: list[str], score: dict[str, float], count: dict[str, int],
                      prominent: set[str], located: dict[str, int], home: str | None,
                      floor: float = FOCUS_MIN, sole_count: int = SOLE_MIN_COUNT,
-                     datelined: frozenset[str] = frozenset()) -> set[str]:
+                     datelined: frozenset[str] = frozenset(),
+                     titled: frozenset[str] = frozenset()) -> set[str]:
     """The few countries the article is about: heavy enough, near the top, not one stray mention.
 
     home is the paper's own country by its locale cues: where its stories happen unless they say
     otherwise, its institutions acting without the country being named ("the Senate"). Its
     mentions weigh more, without raising the bar for the others. A datelined country ("NEW DELHI:")
     is where the story was reported: it stays a focus beside a heavier country the story is about
-    ("deportees return home from the US").
+    ("deportees return home from the US"). A country the title names as a place or acting
+    (titled) is the writer's own word on what the story is about: it too needs a smaller share.
     """
     if not countries:
         return set()
@@ -171,8 +179,9 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
     only = countries[0]
     sole = len(countries) == 1 and (count[only] >= sole_count and bool(located.get(only))
                                     or count[only] >= SOLE_UNPLACED_COUNT)
+    share = {c: DATELINE_SHARE if c in datelined else TITLE_SHARE if c in titled else FOCUS_SHARE for c in countries}
     chosen = [c for c in countries
-              if (weight[c] >= floor or sole) and weight[c] >= (DATELINE_SHARE if c in datelined else FOCUS_SHARE) * top
+              if (weight[c] >= floor or sole) and weight[c] >= share[c] * top
               and (count[c] >= 2 or c in prominent or sole)
               and (sole or c in prominent or c == home or located.get(c, 0) >= FOCUS_MIN_PLACED)]
     chosen.sort(key=lambda c: -weight[c])
