@@ -8,7 +8,9 @@ country names; this adds what they lack. daemon/data/european_names.json holds t
 lowercase adjectives ("maliense", "malisch") with their ending rules, and the skips: names left
 out, and known names that are common words here (Spanish "Gana", wins), marked as naming no place.
 Context is read through longer phrases, as the matcher prefers the longest name: "Reunión de" (a
-meeting) names no place, and "Roma", the Romani people in English, is Rome only as "di Roma", "en Roma".
+meeting) names no place, and "Roma", the Romani people in English, is Rome only as "di Roma", "en Roma";
+"Mosca" (a fly, a surname) and "Napoli" (a surname) likewise only inside such phrases. Phrases opening
+with a surname particle ("Di Napoli") are taken only in lowercase.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from __future__ import annotations
 import functools
 import json
 
-from daemon.name_index import (DATA_DIR, IndexBuilder, NameEntry, collector_paused, name_key, normalize_token,
-                               read_data_toml)
+from daemon.name_index import (DATA_DIR, IndexBuilder, NameEntry, collector_paused, letters_only, name_key,
+                               normalize_token, read_data_toml)
 
 DATA_FILE = "european_names.toml"
 CLDR_FILE = "european_names.json"
@@ -71,11 +73,15 @@ def _add_names(builder: IndexBuilder) -> frozenset[str]:
         if entry is not None and name_key(name) not in skip:
             builder.add(name, entry)
     openers = set()
+    lowercase_only = set(data["cities_in_phrases_lowercase_only"]["openers"])
     for phrase, (code, english) in data["cities_in_phrases"].items():
         entry = builder.largest_city(english, code)
         if entry is not None:
+            opener = phrase.split()[0]
+            if opener in lowercase_only:      # "Di Napoli" is a surname: the surface must be "di Napoli"
+                entry = entry._replace(exact=letters_only(phrase))
             builder.add(phrase, entry)
-            openers.add(phrase.split()[0])
+            openers.add(opener)
     for word in (*data["skip"]["common_words"], *data["skip"]["not_places"]):
         builder.add(word, NameEntry("", None, "none"))
     lowercase = set(openers)      # the matcher starts names only at these lowercase words ("di Roma")

@@ -33,8 +33,9 @@ def is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer)
     if text.all_caps or surface.lower() == surface.upper():
         return False              # capitals say nothing in all-caps text or in scripts without case
     if (before >= 0 and text.spaced(before) and text.capitalised(before) and before not in matched
-            and prev_word not in amb.function_words and prev_word not in amb.locatives):
-        return True
+            and prev_word not in amb.function_words and prev_word not in amb.locatives
+            and not (text.words[match.first].islower() and _opens_sentence(text, before))):
+        return True                                 # ... but "Colloqui a Mosca": a sentence's first word
     if one_word and is_city and (after_initial(text, match.first) or before_age(text, match)
                                  or _second_half_of_double_name(text, match, matched, amb)
                                  or prev_word in amb.person_names and text.spaced(before)):   # "Chad Walker"
@@ -45,6 +46,12 @@ def is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer)
         return True
     return (next_word in amb.speech_verbs and surface not in amb.governments
             and not is_locative(text, match.first, amb))          # "officials in Chad said"
+
+
+def _opens_sentence(text: Text, index: int) -> bool:
+    """Whether word index opens the title or a sentence, so its capital says nothing of a name."""
+    before = text.doc[:text.starts[index]].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?:\n"
 
 
 def _second_half_of_double_name(text: Text, match: Match, matched: set[int], amb: Ambiguity) -> bool:

@@ -1,5 +1,5 @@
-"""Big cities in their Spanish, Portuguese, Italian and German spellings, and "Roma" read as Rome
-only where the words around it are Italian, Spanish or Portuguese."""
+"""Big cities in their Spanish, Portuguese, Italian and German spellings, and "Roma", "Mosca" and
+"Napoli" read as the cities only where the words around them are Italian, Spanish or Portuguese."""
 
 from __future__ import annotations
 
@@ -20,8 +20,12 @@ from tests.tagged import countries_in
     ("Verhandlungen in Genf.", {"CH"}),
     ("Kabinetsberaad in Den Haag.", {"NL"}),
     ("Gespräche in Moskau.", {"RU"}),
-    ("Colloqui a Mosca.", {"RU"}),
+    ("Nuovi colloqui a Mosca.", {"RU"}),
+    ("Il treno da Mosca arriva in ritardo.", {"RU"}),
     ("Negociaciones en Moscú.", {"RU"}),
+    ("Moscú niega cualquier implicación.", {"RU"}),
+    ("Il presidente ha incontrato il sindaco di Napoli.", {"IT"}),
+    ("Ieri sera ha vinto il Napoli.", {"IT"}),
     ("Vertice a Londra.", {"GB"}),
     ("Delegazione a Pechino.", {"CN"}),
     ("Marcha en Nueva York.", {"US"}),
@@ -55,3 +59,49 @@ def test_roma_in_english_is_the_people_and_names_no_place(gazetteer: Gazetteer, 
 
 def test_an_english_text_about_roma_in_italy_finds_italy_from_rome_alone(gazetteer: Gazetteer) -> None:
     assert countries_in("Roma families were evicted in Rome.", gazetteer) == {"IT"}
+
+
+def test_mosca_as_a_spanish_surname_names_no_place(gazetteer: Gazetteer) -> None:
+    assert countries_in("El defensa Mosca despejó el balón en el último minuto.", gazetteer) == set()
+
+
+def test_mosca_opening_a_spanish_sentence_names_no_place(gazetteer: Gazetteer) -> None:
+    assert countries_in("Mosca blanca: la plaga que preocupa a los agricultores.", gazetteer) == set()
+
+
+def test_napoli_as_a_surname_in_english_names_no_place(gazetteer: Gazetteer) -> None:
+    assert countries_in("The players thanked coach Napoli after the final whistle.", gazetteer) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Il ministro è arrivato a Mosca in mattinata.",
+    "I tifosi sono tornati a Napoli dopo la finale.",
+])
+def test_italian_a_before_moscow_or_naples_names_the_city(gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) == ({"RU"} if "Mosca" in text else {"IT"})
+
+
+@pytest.mark.parametrize("text", [
+    "Volunteers repaired the roof of a Roma school near the river.",
+    "She hired a Roma pianist for the wedding.",
+])
+def test_english_a_roma_before_any_noun_names_no_place(gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) == set()
+
+
+def test_a_capitalised_surname_particle_is_no_city_phrase(gazetteer: Gazetteer) -> None:
+    assert countries_in("The report was written by Gianni Di Napoli and a colleague.", gazetteer) == set()
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Colloqui a Mosca.", "RU"),
+    ("Marchan en Roma.", "IT"),
+    ("Partita del Napoli.", "IT"),
+])
+def test_a_city_phrase_after_a_sentences_first_word_is_the_city(gazetteer: Gazetteer, text: str,
+                                                                country: str) -> None:
+    assert countries_in(text, gazetteer) == {country}
+
+
+def test_a_city_phrase_after_a_first_name_inside_a_sentence_is_a_surname(gazetteer: Gazetteer) -> None:
+    assert countries_in("Il regista Rafael de Roma ha presentato il film.", gazetteer) == set()
