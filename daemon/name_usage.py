@@ -158,7 +158,7 @@ def is_locative(text: Text, first: int, amb: Ambiguity) -> bool:
     i = first - 1
     if i >= 0 and text.doc[text.ends[i]:text.starts[first]] in ("-", "–", "—") and text.capitalised(i):
         i -= 1                                  # "across the Niger-Mali border": both are places
-    for _ in range(3):
+    for _ in range(4):
         before = word(text, i)
         if before in amb.locatives:
             return True

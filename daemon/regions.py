@@ -32,6 +32,7 @@ FOCUS_MIN = 2.0              # ... and at least this much (one plain body mentio
 FOCUS_DENSITY = 0.115        # ... and this much per square root of the article's words: two passing
                              # mentions of a market in a long product review are no focus
 MAX_FOCUS = 4
+PAIR_JOINERS = ("-", "–", "/")   # "Niger-Mali", "Niger–Mali", "Niger/Mali"
 HOME_VOTES = 2               # locale cues this strong make a country the paper's home ...
 HOME_WEIGHT = 1.5            # ... whose mentions then weigh this much more toward focus
 DEMONYM_ONLY_MIN = 2         # a country only ever named by its adjective needs this many of them
@@ -69,7 +70,11 @@ def analyse(title: str, text: str, gazetteer: Gazetteer,
     # place or acting ("Bénin-Niger :", "مبعوث أمريكي في نيامي") needs a smaller share of the top.
     titled = frozenset(m.country for m in mentions if m.country and m.span[0] < prepared.title_end
                        and (m.kind != "demonym" or m.acting) and not m.incidental)
-    tags = _tags(mentions, gazetteer, home, len(prepared.words), civic, datelined, titled)
+    # Two countries joined by a hyphen ("the Niger-Mali border", "Bénin-Niger :") are named as a pair:
+    # the story is about both, so each needs only the headline's share of the top.
+    paired = frozenset(c for a, b in zip(mentions, mentions[1:]) if a.country and b.country and a.country != b.country
+                       and prepared.doc[a.span[1]:b.span[0]] in PAIR_JOINERS for c in (a.country, b.country))
+    tags = _tags(mentions, gazetteer, home, len(prepared.words), civic, datelined, titled | paired)
     return [(prepared.doc[m.span[0]:m.span[1]], m) for m in mentions], tags
 
 

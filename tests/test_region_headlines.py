@@ -1,4 +1,4 @@
-"""What a headline says a story is about: the countries it names weigh toward focus more easily."""
+"""What a headline or a hyphened pair says a story is about: its countries reach focus more easily."""
 
 from __future__ import annotations
 
@@ -43,3 +43,10 @@ def test_a_headline_adjective_that_names_no_actor_does_not_lower_the_bar(gazette
 def test_a_border_word_opening_a_headline_is_no_first_name(gazetteer: Gazetteer) -> None:
     tags = tag("Frontière Mali-Niger : le trafic reprend", "Les camions passent de nouveau.", gazetteer)
     assert mentioned_countries(tags) == {"ML", "NE"}
+
+
+def test_two_countries_joined_by_a_hyphen_are_both_the_story(gazetteer: Gazetteer) -> None:
+    text = ("Gunmen crossed the Burkina-Niger border overnight and attacked a customs post near Téra. "
+            "Soldiers reached Téra by dawn, the army said, and the attackers fled back into Burkina Faso. "
+            "Traders in Téra said the market stayed shut on Monday.")
+    assert focus_countries(tag("", text, gazetteer)) == {"NE", "BF"}
