@@ -70,6 +70,7 @@ class Pipeline:
         self.gazetteer, self.executor, self.clock = gazetteer, executor, clock
         self.replace_executor = replace_executor
         self._links_in_flight: dict[str, asyncio.Event] = {}   # canonical link -> done
+        self._guids_reused: dict[int | None, set[str]] = {}     # feed id -> this poll's entry links
         self.schedule = FeedSchedule(settings, store)
 
     # --- one feed -------------------------------------------------------------------------
@@ -107,7 +108,11 @@ class Pipeline:
                                      size=len(response.body))
         if parsed.bozo_reason:
             bound.warning("feed.bozo", reason=parsed.bozo_reason, entries=len(parsed.entries))
+        self._guids_reused.pop(feed.id, None)
         outcomes = await asyncio.gather(*(self._ingest_guarded(feed, entry) for entry in parsed.entries))
+        if reused := self._guids_reused.pop(feed.id, None):
+            bound.warning("feed.guids_reused", entries=len(reused), action="entries with a stored GUID but another "
+                          "URL are taken as new articles")
         counts = {name: outcomes.count(name) for name in ("stored", "copy", "known", "skipped", "updated")}
         schedule = self.schedule.done(
             replace(feed, title=parsed.title or feed.title, site_url=parsed.site_url or feed.site_url),
@@ -153,7 +158,7 @@ class Pipeline:
             return self._skip(feed, entry, entry.link, "bad link", str(exc))
         if url in self._links_in_flight:   # another feed lists the same link in this round: wait for it
             await self._links_in_flight[url].wait()
-        known = self.store.known_article(url, feed.id, entry.guid, scheme_twin(url))
+        known = self._known(feed, entry, url)
         if known:
             if revisions.needs_recheck(entry.updated_at, known.last_looked_at, acted_on=known.entry_updated_at,
                                        now=self.clock()):
@@ -166,6 +171,16 @@ class Pipeline:
             done.set()
             self._links_in_flight.pop(url, None)
 
+    def _known(self, feed: Feed, entry: Entry, url: str) -> KnownArticle | None:
+        """The stored article this entry is. A GUID match under another URL is not it: some CMSs give
+        every item one GUID, and taking it as known would drop a new article or overwrite a stored one
+        (a true permalink change is then stored again, as a copy, rather than lose anything)."""
+        known = self.store.known_article(url, feed.id, entry.guid, scheme_twin(url))
+        if known is not None and known.by_guid_only:
+            self._guids_reused.setdefault(feed.id, set()).add(entry.link or url)
+            return None
+        return known
+
     async def _ingest_new(self, feed: Feed, entry: Entry, url: str) -> str:
         fetched_at = self.clock()
         extracted, raw, content_type, source = await self._article_text(feed, entry, entry.link, url)
@@ -173,7 +188,7 @@ class Pipeline:
             return self._skip(feed, entry, url, "no text", source)
         if source == "page":
             url = self._page_url(url, extracted)
-            if self.store.known_article(url, feed.id, entry.guid, scheme_twin(url)):
+            if self._known(feed, entry, url):
                 return "known"
         analysis, text = await self._analysed(feed, entry, url, extracted, fetched_at)
         return self._store(feed, entry, url, extracted, analysis, text, raw, content_type, source, fetched_at)
@@ -188,7 +203,7 @@ class Pipeline:
         analysis, text = await self._analysed(feed, entry, url, extracted, fetched_at)
         # Read the stored state again with no await before the write: another feed listing the same
         # entry may have revised it meanwhile (no second revision, no second alert).
-        known = self.store.known_article(url, feed.id, entry.guid, scheme_twin(url)) or known
+        known = self._known(feed, entry, url) or known
         article, extras, _ = self._prepared(feed, entry, url, extracted, analysis, text, raw, content_type,
                                             source, fetched_at, known=known)
         if article.content_hash == known.content_hash:

@@ -78,7 +78,8 @@ class Reprocessor:
         self._hints: dict[int, tuple[str, ...]] = {}
 
     def reprocess(self, article_id: int) -> Outcome | None:
-        """Redo one article; None when no such article is stored."""
+        """Redo one article; None when no such article is stored, or when the running daemon revised
+        it while this worked (its newer text is kept: nothing is written)."""
         old = self.store.stored_article(article_id)
         if old is None:
             return None
@@ -90,9 +91,13 @@ class Reprocessor:
         text, removed = boilerplate.strip(text, known)
         article, extras = self._rebuilt(old, extracted, text)
         changed = article.text != old.text
-        self.store.rewrite_article(article_id, article, extras,
-                                   revised_at=self.clock() if changed else None,
-                                   changed_ratio=changed_ratio(old.text, article.text) if changed else 0.0)
+        written = self.store.rewrite_article(article_id, article, extras,
+                                             revised_at=self.clock() if changed else None,
+                                             changed_ratio=changed_ratio(old.text, article.text) if changed else 0.0,
+                                             expected=(old.content_hash, old.revision))
+        if not written:   # the running daemon revised it since it was read: its text wins
+            log.info("article.reprocess_skipped", id=article_id, url=old.url, reason="revised meanwhile")
+            return None
         outcome = Outcome(article_id, "raw page" if extracted else "stored text", changed, len(removed),
                           article.duplicate_of, problem)
         log.debug("article.reprocessed", id=article_id, url=old.url, source=outcome.source, changed=changed,

@@ -121,7 +121,7 @@ class OutboxMixin:
         A pending row owed to a target its rule no longer has is moved the same way: it could only fail.
 
         A target that already got the article's alert, or is owed it, is left as it is: (rule,
-        article, target) is unique, so nobody gets an alert twice. A row for a target the rule no
+        article, target, revision) is unique, so nobody gets an alert twice. A row for a target the rule no
         longer has is marked replaced; a rule no longer configured keeps its rows failed.
 
         from_rule moves the alerts of a rule renamed since to rule (which it requires): a target of
@@ -143,13 +143,13 @@ class OutboxMixin:
         """The failed and pending rows a retry looks at, oldest first, with their article's title."""
         return self.db.execute(
             "SELECT id, rule, article_id, target, status, last_error, "
-            "(SELECT title FROM articles WHERE articles.id = deliveries.article_id) "
+            "(SELECT title FROM articles WHERE articles.id = deliveries.article_id), revision "
             f"FROM deliveries WHERE {where} AND status IN ('failed', 'pending') ORDER BY id", params).fetchall()
 
-    def _delivery_state(self, rule: str, article_id: int, target: str) -> tuple[int, str] | None:
-        """(id, status) of the (rule, article, target) row, or None when there is none."""
-        found = self.db.execute("SELECT id, status FROM deliveries WHERE rule = ? AND article_id = ? AND target = ?",
-                                [rule, article_id, target]).fetchone()
+    def _delivery_state(self, rule: str, article_id: int, target: str, revision: int) -> tuple[int, str] | None:
+        """(id, status) of the (rule, article, target, revision) row, or None when there is none."""
+        found = self.db.execute("SELECT id, status FROM deliveries WHERE rule = ? AND article_id = ? AND target = ? "
+                                "AND revision = ?", [rule, article_id, target, revision]).fetchone()
         return (found[0], found[1]) if found is not None else None
 
     @staticmethod
@@ -163,7 +163,7 @@ class OutboxMixin:
         return " AND ".join(where), params
 
 
-_Key = tuple[str, int, str]   # (rule, article id, target): unique in deliveries
+_Key = tuple[str, int, str, int]   # (rule, article id, target, revision): unique in deliveries
 
 
 def _name_before(target: str, rule: str, old_rule: str) -> str | None:
@@ -179,7 +179,7 @@ class _RequeuePlan:
     """What a retry does, worked out before anything is written so that a dry run reports exactly it.
     states holds each (rule, article, target) row as the plan leaves it: (id or None, status)."""
 
-    def __init__(self, lookup: Callable[[str, int, str], tuple[int, str] | None],
+    def __init__(self, lookup: Callable[[str, int, str, int], tuple[int, str] | None],
                  targets: Mapping[str, Sequence[str]], *, renamed_to: str | None) -> None:
         self._lookup = lookup
         self._targets = targets
@@ -197,23 +197,25 @@ class _RequeuePlan:
         return self._states[key]
 
     def take(self, row: Sequence[Any]) -> None:
-        """Plan one failed or pending row (id, rule, article_id, target, status, last_error, title)."""
-        row_id, old_rule, article_id, old_target, status, last_error, title = row
+        """Plan one failed or pending row (id, rule, article_id, target, status, last_error, title,
+        revision); a revision's alert is requeued as that revision's, apart from the first alert's."""
+        row_id, old_rule, article_id, old_target, status, last_error, title, revision = row
         rule = self._renamed_to or old_rule
         current = self._targets.get(rule)
         if status == "pending" and (current is None or (rule == old_rule and old_target in current)
-                                    or (old_rule, article_id, old_target) in self._queued):
+                                    or (old_rule, article_id, old_target, revision) in self._queued):
             return   # still owed to a configured target (or to a rule retrying cannot help)
         if current is None:
             self._gone[old_rule] = self._gone.get(old_rule, 0) + 1
             return
         for target in current:
-            key = (rule, article_id, target)
+            key = (rule, article_id, target, revision)
             if key in self._queued:
                 continue
             existing, state = self._state(key)
             before = _name_before(target, rule, old_rule) if rule != old_rule else None
-            if state == "delivered" or (before and self._state((old_rule, article_id, before))[1] == "delivered"):
+            if state == "delivered" or (before and self._state((old_rule, article_id, before, revision))[1]
+                                        == "delivered"):
                 self._delivered.add(key)
                 continue
             if state == "pending":
@@ -224,16 +226,16 @@ class _RequeuePlan:
                                                        article_title=title, last_error=last_error,
                                                        from_rule=old_rule))
         if rule != old_rule or old_target not in current:
-            self._states[(old_rule, article_id, old_target)] = (row_id, "replaced")
+            self._states[(old_rule, article_id, old_target, revision)] = (row_id, "replaced")
             self._replaced.append(row_id)
 
     def apply(self, db: Any, now: datetime) -> None:
         """Write the plan. A reset row keeps its id, which receivers de-duplicate on."""
-        for existing, step in self._queued.values():
+        for (_, _, _, revision), (existing, step) in self._queued.items():
             if existing is None:
-                db.execute("INSERT INTO deliveries (rule, article_id, target, status, attempts, created_at, "
-                           "next_attempt_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
-                           [step.rule, step.article_id, step.target, iso(now), iso(now)])
+                db.execute("INSERT INTO deliveries (rule, article_id, target, revision, status, attempts, "
+                           "created_at, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
+                           [step.rule, step.article_id, step.target, revision, iso(now), iso(now)])
             else:
                 db.execute("UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, "
                            "last_error = NULL WHERE id = ?", [iso(now), existing])

@@ -89,6 +89,7 @@ class Article:
     id: int | None = None
     link_url: str | None = None               # canonical feed link, when the page's canonical URL differs
     entry_updated_at: datetime | None = None  # the feed entry's "updated" stamp when fetched
+    revision: int = 0                         # revisions stored so far (read back; the store counts them)
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,3 +196,12 @@ def feed_poll_hints(db: Database) -> None:
     for column, kind in (("ttl_minutes", int), ("update_period", str), ("update_frequency", int),
                          ("poll_interval_s", int), ("poll_reason", str)):
         db["feeds"].add_column(column, kind)
+
+
+@migrations(name="0007_revision_alerts")
+def revision_alerts(db: Database) -> None:
+    """An alert for a revised article gets its own outbox row (and delivery id, which receivers
+    de-duplicate on) instead of resetting the first one: revision 0 is the article's first alert."""
+    db["deliveries"].add_column("revision", int, not_null_default=0)
+    db.execute("DROP INDEX IF EXISTS idx_deliveries_rule_article_id_target")
+    db["deliveries"].create_index(["rule", "article_id", "target", "revision"], unique=True)

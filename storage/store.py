@@ -56,6 +56,7 @@ class KnownArticle:
     story_id: int | None
     last_looked_at: datetime | None = None   # the latest of fetched, updated and checked times
     entry_updated_at: datetime | None = None  # the feed's "updated" stamp last acted on
+    by_guid_only: bool = False   # found by the feed's GUID alone: the stored URL is another one
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,18 +136,22 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
     def known_article(self, url: str, feed_id: int | None = None, guid: str | None = None,
                       twin: str | None = None) -> KnownArticle | None:
         """The stored article with this canonical URL (or its twin: the same URL under the other
-        scheme), or with this GUID in this feed."""
+        scheme), or else with this GUID in this feed (by_guid_only: some feeds give every item one GUID,
+        so the caller decides whether that is the same article)."""
         columns = ("SELECT id, content_hash, revision, duplicate_of, story_id, "
                    "max(fetched_at, coalesce(updated_at, ''), coalesce(checked_at, '')), entry_updated_at "
                    "FROM articles ")
         urls = [url, twin or url]
         row = self.db.execute(columns + "WHERE url IN (?, ?) UNION ALL " + columns + "WHERE link_url IN (?, ?) "
                               "LIMIT 1", urls + urls).fetchone()
+        by_guid_only = False
         if row is None and guid and feed_id is not None:
             row = self.db.execute(columns + "WHERE feed_id = ? AND guid = ?", [feed_id, guid]).fetchone()
+            by_guid_only = True
         if row is None or row[0] is None:
             return None
-        return KnownArticle(*row[:5], last_looked_at=parse_iso(row[5]), entry_updated_at=parse_iso(row[6]))
+        return KnownArticle(*row[:5], last_looked_at=parse_iso(row[5]), entry_updated_at=parse_iso(row[6]),
+                            by_guid_only=by_guid_only)
 
     def mark_checked(self, article_id: int, at: datetime, entry_updated_at: datetime | None = None) -> None:
         """A stored URL fetched again with unchanged text: remember the look (and the feed stamp it
@@ -175,10 +180,12 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
 
     def update_article(self, article_id: int, article: Article, extras: ArticleExtras,
                        changed_ratio: float, old: KnownArticle) -> None:
-        """A revised text for a stored URL: update in place, keep the id, record the revision."""
+        """A revised text for a stored URL: update in place, keep the id, record the revision. The
+        article stays its first feed's (feed_id, guid), whichever feed listed the revision; each
+        revision's alerts get outbox rows of their own, so the first alert's row is never reset."""
         row = self._article_row(article)
-        row.pop("url")
-        row.pop("fetched_at")   # the first fetch stays; updated_at says when the text changed
+        for key in ("url", "fetched_at", "feed_id", "guid"):   # the first fetch stays; updated_at says
+            row.pop(key)                                        # when the text changed
         row.update(revision=old.revision + 1, updated_at=iso(article.fetched_at),
                    duplicate_of=old.duplicate_of, story_id=old.story_id or article_id)
         with self.transaction():
@@ -193,10 +200,9 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
             })
             for rule, target in extras.alerts:
                 self.db.execute(
-                    "INSERT INTO deliveries (rule, article_id, target, status, attempts, created_at, next_attempt_at) "
-                    "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (rule, article_id, target) DO UPDATE "
-                    "SET status = 'pending', attempts = 0, next_attempt_at = excluded.next_attempt_at",
-                    [rule, article_id, target, iso(article.fetched_at), iso(article.fetched_at)])
+                    "INSERT OR IGNORE INTO deliveries (rule, article_id, target, revision, status, attempts, "
+                    "created_at, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
+                    [rule, article_id, target, old.revision + 1, iso(article.fetched_at), iso(article.fetched_at)])
 
     def _write_extras(self, article_id: int, article: Article, extras: ArticleExtras) -> None:
         if extras.region_rows:
@@ -288,19 +294,25 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
             language=r["language"], site_name=r["site_name"], source=r["source"] or "page",
             word_count=r["word_count"] or 0, content_hash=r["content_hash"] or "",
             simhash=to_unsigned64(r["simhash"] or 0), duplicate_of=r["duplicate_of"], story_id=r["story_id"],
-            regions=tags, id=r["id"])
+            regions=tags, id=r["id"], revision=r["revision"] or 0)
 
     def rewrite_article(self, article_id: int, article: Article, extras: ArticleExtras, *,
-                        revised_at: datetime | None = None, changed_ratio: float = 0.0) -> None:
+                        revised_at: datetime | None = None, changed_ratio: float = 0.0,
+                        expected: tuple[str, int] | None = None) -> bool:
         """Reprocessed values for a stored article, in place (same id and URL); a revision is recorded
         only with revised_at (the text changed). No alert is queued and no line counted again. Copies
-        of an article that turned out to be a copy itself follow it to its original."""
+        of an article that turned out to be a copy itself follow it to its original.
+
+        expected (content_hash, revision) as read before the work: when the stored article no longer
+        matches it (the running daemon revised it meanwhile), nothing is written and False returned."""
         row = self._article_row(article)
         for key in ("url", "fetched_at", "feed_id", "guid", "source"):
             row.pop(key)
         with self.transaction():
             old_hash, old_words, revision = self.db.execute(
                 "SELECT content_hash, word_count, revision FROM articles WHERE id = ?", [article_id]).fetchone()
+            if expected is not None and expected != (old_hash or "", revision or 0):
+                return False
             if revised_at is not None:
                 row.update(revision=(revision or 0) + 1, updated_at=iso(revised_at))
                 self.db["article_revisions"].insert({
@@ -314,3 +326,4 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
             if article.duplicate_of is not None:
                 self.db.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?",
                                 [article.duplicate_of, article_id])
+        return True
