@@ -11,7 +11,7 @@ import io
 import re
 import xml.sax
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from html import unescape
 from html.parser import HTMLParser
@@ -78,7 +78,7 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
         # feedparser's loose parser can trip on hostile bytes; that is bad input, not our bug
         raise FeedParseError(url, _clip(f"parser failure: {type(exc).__name__}")) from None
     problem = _describe(result.get("bozo_exception")) if result.get("bozo") else None
-    entries = tuple(_entry(raw, url) for raw in result.get("entries", ()))
+    entries = _without_build_stamps(tuple(_entry(raw, url) for raw in result.get("entries", ())))
     if not entries:
         if _looks_like_html(body, response_headers):
             raise FeedParseError(url, "not a feed (html page)")
@@ -113,6 +113,15 @@ def _entry(raw: Mapping[str, Any], url: str) -> Entry:
         author=_text(raw, "author") or None,
         updated_at=_stamp(raw, "updated_parsed"),
     )
+
+
+def _without_build_stamps(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """Entries with their updated stamps dropped when all of them (two or more) carry the same one:
+    that is the feed's build time, not a revision of each entry, and must not re-fetch every page."""
+    stamps = {entry.updated_at for entry in entries}
+    if len(entries) < 2 or len(stamps) != 1 or None in stamps:
+        return entries
+    return tuple(replace(entry, updated_at=None) for entry in entries)
 
 
 def _http_link(link: object, base: str) -> str | None:

@@ -13,7 +13,6 @@ import ipaddress
 import socket
 import ssl
 import time
-import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,9 +20,9 @@ from datetime import datetime, timezone
 from types import MappingProxyType
 from urllib.parse import urljoin, urlsplit
 
-import brotli
 import httpx
 
+from daemon.content_coding import DECODE_ERRORS, Overflow, decoder_for, encodings
 from daemon.errors import FetchError
 from daemon.peer_guard import BLOCKED, PeerBlocked, guarded_transport
 from daemon.settings import HttpSettings
@@ -208,7 +207,7 @@ class Fetcher:
         declared = response.headers.get("content-length", "").strip()
         if declared.isdigit() and int(declared) > limit:
             raise FetchError(url, "too large", status=response.status_code)
-        decoders = [_decoder_for(url, name) for name in _encodings(response.headers)]
+        decoders = [decoder_for(url, name) for name in encodings(response.headers)]
         chunks: list[bytes] = []
         size = 0
         try:
@@ -224,9 +223,9 @@ class Fetcher:
                 tail = decoder.decode(tail, limit - size + 1) + decoder.flush()
         except httpx.HTTPError as exc:
             raise FetchError(url, _transport_reason(exc, "connection broken")) from None
-        except _Overflow:
+        except Overflow:
             raise FetchError(url, "too large", status=response.status_code) from None
-        except _DECODE_ERRORS:
+        except DECODE_ERRORS:
             raise FetchError(url, "decode error", status=response.status_code) from None
         if size + len(tail) > limit:
             raise FetchError(url, "too large", status=response.status_code)
@@ -319,75 +318,3 @@ def _causes(exc: BaseException) -> list[BaseException]:
         seen.append(current)
         current = current.__cause__ or current.__context__
     return seen
-
-
-def _encodings(headers: httpx.Headers) -> list[str]:
-    """Content-Encoding names in the order to undo them (the last applied first)."""
-    names = [n.strip().lower() for n in headers.get("content-encoding", "").split(",")]
-    return [n for n in reversed(names) if n and n != "identity"]
-
-
-class _Overflow(Exception):
-    """A decoder produced more than the size budget allows."""
-
-
-_DECODE_ERRORS: tuple[type[Exception], ...] = (zlib.error, brotli.error)
-
-
-class _Passthrough:
-    def decode(self, data: bytes, limit: int) -> bytes:
-        return data
-
-    def flush(self) -> bytes:
-        return b""
-
-
-class _ZlibDecoder:
-    """gzip/deflate with a cap on each step's output, so a compression bomb never inflates in memory."""
-
-    def __init__(self, gzip: bool) -> None:
-        self._gzip = gzip
-        self._inflater: zlib._Decompress | None = None
-
-    def decode(self, data: bytes, limit: int) -> bytes:
-        if not data:
-            return b""
-        if self._inflater is None:
-            # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate.
-            zlib_header = len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
-            self._inflater = zlib.decompressobj(47 if self._gzip else (15 if zlib_header else -15))
-        out = self._inflater.decompress(data, max(1, limit))
-        if self._inflater.unconsumed_tail:
-            raise _Overflow()
-        return out
-
-    def flush(self) -> bytes:
-        return self._inflater.flush() if self._inflater is not None else b""
-
-
-class _BrotliDecoder:
-    """brotli with the same cap: its ratio is far above gzip's, so one small chunk can be a bomb."""
-
-    def __init__(self) -> None:
-        self._inflater = brotli.Decompressor()
-
-    def decode(self, data: bytes, limit: int) -> bytes:
-        if not data:
-            return b""
-        out = self._inflater.process(data, output_buffer_limit=max(1, limit))
-        if not self._inflater.can_accept_more_data():     # output is still waiting beyond the cap
-            raise _Overflow()
-        return out
-
-    def flush(self) -> bytes:
-        return b""
-
-
-def _decoder_for(url: str, name: str) -> _Passthrough | _ZlibDecoder | _BrotliDecoder:
-    if name in ("gzip", "x-gzip"):
-        return _ZlibDecoder(gzip=True)
-    if name == "deflate":
-        return _ZlibDecoder(gzip=False)
-    if name == "br":
-        return _BrotliDecoder()
-    raise FetchError(url, f"unsupported encoding {name}")

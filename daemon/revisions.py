@@ -19,7 +19,8 @@ def needs_recheck(entry_updated: datetime | None, last_looked: datetime | None, 
     """True when the feed says the entry changed after we last looked at the article.
 
     acted_on is the stamp we last fetched for: only a newer stamp counts, so a feed that stamps
-    entries in the future or with its build time does not make us re-fetch on every poll."""
+    entries in the future does not make us re-fetch on every poll; one that stamps every entry with
+    its build time has those stamps dropped when parsed (daemon/feeds.py), so they never get here."""
     if entry_updated is None or last_looked is None:
         return False
     if now is not None and entry_updated > now + FUTURE_TOLERANCE:

@@ -80,19 +80,30 @@ class FeedStateMixin:
         return parse_iso(row[0]) if row else None
 
     def record_poll(self, feed: Feed, log: FetchLog) -> None:
-        """Save a feed's new state and its fetch-history row together."""
+        """Save a feed's new state and its fetch-history row together. An operator's disable or enable
+        made while the poll ran stands: the poll never clears a disable, nor undoes an enable's reset."""
         assert feed.id is not None
+        # One statement, so nothing lands between reading the row and writing it. An enable during a
+        # failed poll shows as errors reset below the count this poll started from.
+        enabled_meanwhile = "(? AND consecutive_errors < ? - 1)"
+        enabled = [log.status == "error", feed.consecutive_errors]
         with self.transaction():  # type: ignore[attr-defined]
             # Plain SQL: this runs once per feed poll, and table.update() re-reads the schema each call.
             self.db.execute(
-                "UPDATE feeds SET title = ?, site_url = ?, etag = ?, last_modified = ?, next_poll_at = ?, "
-                "last_polled_at = ?, last_status = ?, last_error = ?, consecutive_errors = ?, disabled_reason = ?, "
-                "ttl_minutes = ?, update_period = ?, update_frequency = ?, poll_interval_s = ?, poll_reason = ? "
+                "UPDATE feeds SET title = ?, site_url = ?, etag = ?, last_modified = ?, "
+                "last_polled_at = ?, last_status = ?, last_error = ?, "
+                "ttl_minutes = ?, update_period = ?, update_frequency = ?, poll_interval_s = ?, poll_reason = ?, "
+                f"next_poll_at = CASE WHEN {enabled_meanwhile} THEN next_poll_at ELSE ? END, "
+                f"consecutive_errors = CASE WHEN {enabled_meanwhile} THEN consecutive_errors ELSE ? END, "
+                f"disabled_reason = CASE WHEN {enabled_meanwhile} THEN disabled_reason "
+                "ELSE coalesce(disabled_reason, ?) END "
                 "WHERE id = ?",
-                [feed.title, feed.site_url, feed.etag, feed.last_modified, iso(feed.next_poll_at),
-                 iso(feed.last_polled_at), feed.last_status, feed.last_error, feed.consecutive_errors,
-                 feed.disabled_reason, feed.ttl_minutes, feed.update_period, feed.update_frequency,
-                 feed.poll_interval_s, feed.poll_reason, feed.id])
+                [feed.title, feed.site_url, feed.etag, feed.last_modified,
+                 iso(feed.last_polled_at), feed.last_status, feed.last_error,
+                 feed.ttl_minutes, feed.update_period, feed.update_frequency,
+                 feed.poll_interval_s, feed.poll_reason,
+                 *enabled, iso(feed.next_poll_at), *enabled, feed.consecutive_errors,
+                 *enabled, feed.disabled_reason, feed.id])
             self.db.execute(
                 "INSERT INTO fetches (feed_id, url, at, status, http_status, ms, bytes, new_entries, error) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
