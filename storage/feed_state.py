@@ -81,29 +81,28 @@ class FeedStateMixin:
 
     def record_poll(self, feed: Feed, log: FetchLog) -> None:
         """Save a feed's new state and its fetch-history row together. An operator's disable or enable
-        made while the poll ran stands: the poll never clears a disable, nor undoes an enable's reset."""
+        made while the poll ran (operator_changed_at at or after its start, log.at) stands: the poll's
+        schedule, error count and disabled state are then not written over it."""
         assert feed.id is not None
-        # One statement, so nothing lands between reading the row and writing it. An enable during a
-        # failed poll shows as errors reset below the count this poll started from.
-        enabled_meanwhile = "(? AND consecutive_errors < ? - 1)"
-        enabled = [log.status == "error", feed.consecutive_errors]
+        acted = "operator_changed_at >= ?"
+        started = iso(log.at)
         with self.transaction():  # type: ignore[attr-defined]
             # Plain SQL: this runs once per feed poll, and table.update() re-reads the schema each call.
+            # One statement, so nothing lands between reading the operator's stamp and writing.
             self.db.execute(
                 "UPDATE feeds SET title = ?, site_url = ?, etag = ?, last_modified = ?, "
                 "last_polled_at = ?, last_status = ?, last_error = ?, "
                 "ttl_minutes = ?, update_period = ?, update_frequency = ?, poll_interval_s = ?, poll_reason = ?, "
-                f"next_poll_at = CASE WHEN {enabled_meanwhile} THEN next_poll_at ELSE ? END, "
-                f"consecutive_errors = CASE WHEN {enabled_meanwhile} THEN consecutive_errors ELSE ? END, "
-                f"disabled_reason = CASE WHEN {enabled_meanwhile} THEN disabled_reason "
-                "ELSE coalesce(disabled_reason, ?) END "
+                f"next_poll_at = CASE WHEN {acted} THEN next_poll_at ELSE ? END, "
+                f"consecutive_errors = CASE WHEN {acted} THEN consecutive_errors ELSE ? END, "
+                f"disabled_reason = CASE WHEN {acted} THEN disabled_reason ELSE ? END "
                 "WHERE id = ?",
                 [feed.title, feed.site_url, feed.etag, feed.last_modified,
                  iso(feed.last_polled_at), feed.last_status, feed.last_error,
                  feed.ttl_minutes, feed.update_period, feed.update_frequency,
                  feed.poll_interval_s, feed.poll_reason,
-                 *enabled, iso(feed.next_poll_at), *enabled, feed.consecutive_errors,
-                 *enabled, feed.disabled_reason, feed.id])
+                 started, iso(feed.next_poll_at), started, feed.consecutive_errors,
+                 started, feed.disabled_reason, feed.id])
             self.db.execute(
                 "INSERT INTO fetches (feed_id, url, at, status, http_status, ms, bytes, new_entries, error) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -133,9 +132,10 @@ class FeedStateMixin:
         feed = self.feed_by_url(url)
         if feed is None:
             return False
-        values: dict[str, Any] = {"disabled_reason": None if enabled else reason}
+        now = now or datetime.now(timezone.utc)
+        values: dict[str, Any] = {"disabled_reason": None if enabled else reason, "operator_changed_at": iso(now)}
         if enabled:
-            values.update(consecutive_errors=0, next_poll_at=iso(now or datetime.now(timezone.utc)))
+            values.update(consecutive_errors=0, next_poll_at=iso(now))
         with self.transaction():  # type: ignore[attr-defined]
             self.db["feeds"].update(feed.id, values)
         return True

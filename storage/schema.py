@@ -205,3 +205,10 @@ def revision_alerts(db: Database) -> None:
     db["deliveries"].add_column("revision", int, not_null_default=0)
     db.execute("DROP INDEX IF EXISTS idx_deliveries_rule_article_id_target")
     db["deliveries"].create_index(["rule", "article_id", "target", "revision"], unique=True)
+
+
+@migrations(name="0008_feed_operator_changes")
+def feed_operator_changes(db: Database) -> None:
+    """When an operator last enabled or disabled a feed: a poll running across that moment keeps the
+    operator's state instead of writing back the one it started from."""
+    db["feeds"].add_column("operator_changed_at", str)

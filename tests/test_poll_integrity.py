@@ -57,6 +57,12 @@ def test_a_feed_enabled_while_a_poll_that_disables_it_runs_stays_enabled_and_due
     assert datetime.fromisoformat(row["next_poll_at"]) <= datetime.now(timezone.utc)
 
 
+def test_an_enable_during_a_failing_poll_of_a_healthy_feed_keeps_it_due_without_errors(newsroom, tmp_path):
+    row = poll_while_operator_acts(newsroom, tmp_path, lambda store, url: store.set_feed_enabled(url, True))
+    assert row["consecutive_errors"] == 0
+    assert datetime.fromisoformat(row["next_poll_at"]) <= datetime.now(timezone.utc)
+
+
 FEED = "https://x.example/feed"
 
 
