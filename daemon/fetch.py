@@ -31,6 +31,7 @@ from daemon.urls import host_of
 ACCEPT_ENCODING = "gzip, deflate, br"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 SCHEMES = frozenset({"http", "https"})
+THROTTLE_DEFAULT_S = 60.0   # how long a host that said 429 without Retry-After is left alone
 
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 
@@ -115,6 +116,7 @@ class Fetcher:
         self._resolve = resolver or system_resolver
         self._global = asyncio.Semaphore(max(1, settings.global_concurrency))
         self._hosts: dict[str, _HostSlot] = {}
+        self._cooling: dict[str, float] = {}   # host -> monotonic time before which it is not asked again
         limits = httpx.Limits(max_connections=max(1, settings.global_concurrency))
         if transport is None and not settings.allow_private_networks:
             transport = guarded_transport(limits, is_blocked_address)
@@ -138,14 +140,19 @@ class Fetcher:
         await self._client.aclose()
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                  accept: str = "*/*") -> Response:
+                  accept: str = "*/*", host_throttle: bool = False) -> Response:
         """GET url (following redirects), or raise FetchError with one of these stable reasons:
 
         "invalid url", "unsupported scheme X", "dns", "blocked private address A",
         "connect timeout", "read timeout", "write timeout", "pool timeout", "total timeout",
         "connection refused", "connect failed", "tls error", "no response", "connection broken",
         "http N", "bad redirect", "redirect loop", "too many redirects", "too large",
-        "unsupported encoding X", "decode error".
+        "unsupported encoding X", "decode error", "host throttled".
+
+        With host_throttle (article pages, which a poll fetches in bursts from one host), a host that
+        answered one of them 429 (or 503 with Retry-After) is not asked for another until its wait is
+        over: they fail at once with "host throttled" and the time left. A feed's own 429 is that
+        feed's backoff only (its schedule honours Retry-After).
         """
         _validated(url, url)
         headers = {"accept": accept}
@@ -153,13 +160,20 @@ class Fetcher:
             headers["if-none-match"] = etag
         if last_modified:
             headers["if-modified-since"] = last_modified
-        async with self._host_slot(url), self._global:
+        host = _host(url)
+        async with self._host_slot(host), self._global:
+            if host_throttle:                 # after the wait for a slot: a 429 may have come meanwhile
+                self._check_cooling(url, host)
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self._settings.total_timeout):
                     final_url, response, body = await self._follow(url, headers)
             except TimeoutError:
                 raise FetchError(url, "total timeout") from None
+            except FetchError as exc:
+                if host_throttle:
+                    self._note_throttle(host, exc)
+                raise
         lowered = MappingProxyType({k.lower(): v for k, v in response.headers.items()})
         return Response(url=final_url, status=response.status_code, headers=lowered, body=body,
                         etag=lowered.get("etag"), last_modified=lowered.get("last-modified"),
@@ -249,12 +263,25 @@ class Fetcher:
             if is_blocked_address(address):
                 raise FetchError(url, f"blocked private address {address}")
 
+    def _check_cooling(self, url: str, host: str) -> None:
+        until = self._cooling.get(host)
+        if until is None:
+            return
+        left = until - time.monotonic()
+        if left <= 0:
+            del self._cooling[host]
+            return
+        raise FetchError(url, "host throttled", retry_after=left)
+
+    def _note_throttle(self, host: str, exc: FetchError) -> None:
+        """Remember a host's "slow down" (429, with or without Retry-After; 503 with it)."""
+        if exc.status == 429 or exc.status == 503 and exc.retry_after is not None:
+            wait = exc.retry_after if exc.retry_after is not None else THROTTLE_DEFAULT_S
+            if wait > 0:
+                self._cooling[host] = max(self._cooling.get(host, 0.0), time.monotonic() + wait)
+
     @asynccontextmanager
-    async def _host_slot(self, url: str) -> AsyncIterator[None]:
-        try:
-            host = host_of(url)
-        except ValueError:
-            host = (urlsplit(url).hostname or "").lower()
+    async def _host_slot(self, host: str) -> AsyncIterator[None]:
         slot = self._hosts.get(host)
         if slot is None:
             slot = self._hosts[host] = _HostSlot(max(1, self._settings.per_host_concurrency))
@@ -266,6 +293,13 @@ class Fetcher:
             slot.users -= 1
             if slot.users == 0:
                 del self._hosts[host]
+
+
+def _host(url: str) -> str:
+    try:
+        return host_of(url)
+    except ValueError:
+        return (urlsplit(url).hostname or "").lower()
 
 
 def _validated(url: str, candidate: str, invalid: str = "invalid url") -> str:

@@ -224,7 +224,7 @@ class Pipeline:
         tracking parameters removed may not resolve); the canonical URL is what we store."""
         page_problem = ""
         try:
-            response = await self.fetcher.get(link, accept=PAGE_ACCEPT)
+            response = await self.fetcher.get(link, accept=PAGE_ACCEPT, host_throttle=True)
             content_type = response.headers.get("content-type")
             try:
                 extracted = await self._extract(response.body, response.url, content_type)
