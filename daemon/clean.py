@@ -17,10 +17,11 @@ from daemon.residue import Limits, PatternSet, ResidueRules, load_rules
 
 __all__ = ["Cleaned", "ResidueRules", "clean", "hygiene", "load_rules", "repair_mojibake", "word_count"]
 
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]。！？」』）]$")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]。！？」』）؟۔]$")
 _WORD = re.compile(r"\w+")
 _LIST_MARK = re.compile(r"^(?:[-–—•*·▪►»]|\d{1,2}[.)])\s+")
-_MENU_LINE_END = re.compile(r"[.!?…:;。！？]$")
+_MENU_LINE_END = re.compile(r"[.!?…:;。！？؟۔]$")
+_INTRODUCES_LIST = (":", "：")
 _DATE_ANCHOR = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 
 
@@ -222,7 +223,8 @@ def _drop_tail(paragraphs: list[str], sets: tuple[PatternSet, ...], limits: Limi
 
 
 def _drop_menu_runs(paragraphs: list[str], limits: Limits, removed: list[str]) -> list[str]:
-    """Many very short unpunctuated lines in a row are navigation, not prose."""
+    """Many very short unpunctuated lines in a row are navigation, not prose; unless the paragraph
+    before them ends in a colon, which is how an article introduces its own list."""
     kept: list[str] = []
     run: list[str] = []
     for paragraph in [*paragraphs, ""]:
@@ -230,7 +232,8 @@ def _drop_menu_runs(paragraphs: list[str], limits: Limits, removed: list[str]) -
                 and not _MENU_LINE_END.search(paragraph):
             run.append(paragraph)
             continue
-        if len(run) >= limits.menu_run_min_lines:
+        introduced = bool(kept) and kept[-1].rstrip().endswith(_INTRODUCES_LIST)
+        if len(run) >= limits.menu_run_min_lines and not introduced:
             removed.extend(run)
         else:
             kept.extend(run)
