@@ -7,7 +7,6 @@ anything but ExtractionError with a short reason the pipeline records.
 
 from __future__ import annotations
 
-import codecs
 import html as html_lib
 import re
 from dataclasses import dataclass
@@ -21,11 +20,12 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from daemon.clean import Cleaned, ResidueRules, clean, hygiene, load_rules, word_count
+from daemon.decoding import decode_body, slim_html
 from daemon.errors import ExtractionError
 from daemon.pagemeta import clean_author, clean_site_name, clean_title, read_page_meta
 
 MAX_RAW_BYTES = 16_000_000    # looked at at all (the fetcher caps bodies too)
-MAX_INPUT_BYTES = 2_000_000   # after scripts and styles go, pages are cut here: articles fit easily
+MAX_INPUT_BYTES = 2_000_000   # after scripts, inline data and comments go, pages are cut here
 MIN_WORDS = 30                # less clean text than this is no article (paywall, cookie wall, stub)
 TEASER_LINK_MAX_CHARS = 160   # a same-site link standing alone as a paragraph up to this long
 # trafilatura's fast mode keeps most article text; when its output looks noisy (the cleaner had
@@ -42,13 +42,7 @@ _SIGNATURES = (
     (b"GIF8", "image/gif"), (b"PK\x03\x04", "application/zip"), (b"\x1f\x8b", "application/gzip"),
     (b"ID3", "audio/mpeg"), (b"OggS", "audio/ogg"), (b"\x00\x00\x01\x00", "image/x-icon"),
 )
-_SCRIPTS = re.compile(  # JSON-LD stays: it carries the metadata
-    rb"<script\b(?![^>]*ld\+json)[^>]*(?<!/)>.*?</script\s*>|<style\b[^>]*(?<!/)>.*?</style\s*>",
-    re.I | re.S)
 _HTML_HINT = re.compile(rb"<(?:!doctype|html|head|body|p|div|article|meta|title)\b", re.I)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_SINGLE_BYTE_LIES = {"iso8859-1", "latin-1", "cp1252", "ascii"}
 _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
                "pre", "table", "tr", "section", "article", "figure", "figcaption", "dd", "dt"}
 
@@ -84,7 +78,7 @@ def process_page(body: bytes, url: str, content_type: str | None = None,
     if not body or not body.strip():
         raise ExtractionError(url, "empty page")
     _refuse_non_html(body, url, content_type)
-    page = decode_body(_without_scripts(body[:MAX_RAW_BYTES])[:MAX_INPUT_BYTES], content_type)
+    page = decode_body(_slimmed(body[:MAX_RAW_BYTES])[:MAX_INPUT_BYTES], content_type)
     host = (urlsplit(url).hostname or "").lower() or None
     try:
         tree = load_html(page)
@@ -159,58 +153,9 @@ def text_from_feed_html(html_or_text: str, url: str, extra_rules_path: str | Non
     return clean(hygiene(text), rules, host=host).text
 
 
-def decode_body(body: bytes, content_type: str | None) -> str:
-    """Bytes to text: BOM, then the declared charset (header, then meta), then detection."""
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body.decode(encoding, errors="replace")
-    declared = _codec(_header_charset(content_type)) or _codec(_meta_charset(body))
-    if declared and declared != "utf-8":
-        if declared in _SINGLE_BYTE_LIES and _is_utf8(body):
-            return body.decode("utf-8")
-        return body.decode(declared, errors="replace")
-    if _is_utf8(body):
-        return body.decode("utf-8")
-    if declared == "utf-8":
-        return body.decode("utf-8", errors="replace")
-    from charset_normalizer import from_bytes  # imported late: only needed for undeclared bytes
-
-    best = from_bytes(body[:200_000]).best()
-    return body.decode(_codec(best.encoding) or "cp1252", errors="replace") if best \
-        else body.decode("cp1252", errors="replace")
-
-
-def _without_scripts(body: bytes) -> bytes:
-    """Scripts and styles carry no article text but can be most of a huge page's bytes."""
-    return _SCRIPTS.sub(b"", body) if len(body) > MAX_INPUT_BYTES else body
-
-
-def _is_utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        codec = codecs.lookup(name.strip().strip("'\"")).name
-    except LookupError:
-        return None
-    return "utf-8" if codec in ("utf-8", "utf-8-sig") else codec
-
-
-def _header_charset(content_type: str | None) -> str | None:
-    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
-    return match.group(1) if match else None
-
-
-def _meta_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:8192])
-    return match.group(1).decode("ascii", errors="ignore") if match else None
+def _slimmed(body: bytes) -> bytes:
+    """Scripts, inline data and comments carry no article text but can be most of a huge page."""
+    return slim_html(body) if len(body) > MAX_INPUT_BYTES else body
 
 
 def _refuse_non_html(body: bytes, url: str, content_type: str | None) -> None:
