@@ -13,6 +13,10 @@ removed from that host's articles, when all of these hold (Thresholds, defaults 
 * min_host_share [0.2]: it appeared in at least this share of the host's articles counted since
   it first appeared. A promo line runs in most articles; a background paragraph repeated across a
   story thread runs in a few of a busy site's articles and stays.
+* min_volume [20] and small_host_share [0.8]: while the host has counted fewer than min_volume
+  articles since the line first appeared, the line must be in at least small_host_share of them.
+  On a small site a story thread alone passes min_host_share (a background paragraph in 4 of 7
+  articles); a promo line runs in nearly all. Story ids are not known yet when lines are stripped.
 * max_share [0.5]: learned lines may take at most this share of an article's words; past it the
   article is kept whole (a stub page or a notice the site prints often is not stripped to nothing).
 
@@ -49,6 +53,8 @@ class Thresholds:
     min_articles: int = 4
     min_chars: int = 20
     min_host_share: float = 0.2
+    min_volume: int = 20
+    small_host_share: float = 0.8
     max_share: float = 0.5
 
     def __post_init__(self) -> None:
@@ -56,6 +62,14 @@ class Thresholds:
             raise ValueError("min_articles must be at least 2")
         if not (0.0 <= self.min_host_share <= 1.0 and 0.0 < self.max_share < 1.0):
             raise ValueError("min_host_share must be in [0, 1] and max_share in (0, 1)")
+        if not 0.0 <= self.small_host_share <= 1.0 or self.min_volume < 0:
+            raise ValueError("small_host_share must be in [0, 1] and min_volume at least 0")
+
+    def host_share(self, host_articles: int) -> float:
+        """The share of the host's articles a line must reach, stricter while the host is small."""
+        if host_articles < self.min_volume:
+            return max(self.min_host_share, self.small_host_share)
+        return self.min_host_share
 
 
 THRESHOLDS = Thresholds()
@@ -98,7 +112,7 @@ def known_keys(counts: Mapping[int, SiteLineCount], thresholds: Thresholds = THR
     for key, count in counts.items():
         articles, span = count.articles + extra, count.host_articles_since + extra
         if articles >= thresholds.min_articles and span > 0 \
-                and articles / span >= thresholds.min_host_share:
+                and articles / span >= thresholds.host_share(span):
             learned.add(key)
     return frozenset(learned)
 

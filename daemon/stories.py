@@ -16,8 +16,10 @@ Method (chosen by measurement on tests/benchmarks/make_dedup_set.py; numbers in 
 * rule (same_story) - published at most WINDOW apart; at least MIN_SHARED specific names in
   common; and score >= STORY_SCORE, where score = name overlap (shared salience over the
   smaller article's total) + term overlap (over the smaller term set) + NUMBER_BONUS when they
-  share a number of two digits or more that is not a year. Texts without names (CJK) fall back
-  to term overlap >= TERM_ONLY_OVERLAP.
+  share a number of two digits or more that is not a year; and at least MIN_TOPIC_TERMS shared
+  *topic* terms (terms that are not the prefix of a name of either article), because two short
+  reports naming one town and one mayor score high on names alone yet may be different events.
+  Texts without names (CJK) fall back to term overlap >= TERM_ONLY_OVERLAP.
 * assignment - a copy takes its original's story; otherwise the best-scoring candidate that
   passes the rule gives its story; otherwise the article opens a new story.
 """
@@ -51,6 +53,7 @@ WINDOW = timedelta(hours=48)
 STORY_SCORE = 0.90
 NUMBER_BONUS = 0.10
 MIN_SHARED = 2
+MIN_TOPIC_TERMS = 2         # shared terms that are not names: names alone never make one event
 TERM_ONLY_OVERLAP = 0.50
 MAX_CHARS = 60_000          # work cap for very long texts
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -210,6 +213,12 @@ def story_similarity(a: StoryFeatures, b: StoryFeatures) -> tuple[float, int, fl
     return name_overlap, specific, term_overlap, bool(numbers)
 
 
+def shared_topic_terms(a: StoryFeatures, b: StoryFeatures) -> int:
+    """How many terms the two share that are not the prefix of a name of either article."""
+    names = {n[:6] for n in (*a.names, *b.names)}
+    return len((set(a.terms) & set(b.terms)) - names)
+
+
 def story_score(a: StoryFeatures, b: StoryFeatures) -> tuple[float, int]:
     """(name overlap + term overlap + NUMBER_BONUS for a shared number, shared specific names)."""
     name_overlap, specific, term_overlap, number = story_similarity(a, b)
@@ -225,7 +234,7 @@ def same_story(a: StoryFeatures, b: StoryFeatures) -> bool:
         terms = min(len(a.terms), len(b.terms))
         return bool(terms) and len(set(a.terms) & set(b.terms)) / terms >= TERM_ONLY_OVERLAP
     score, specific = story_score(a, b)
-    return score >= STORY_SCORE and specific >= MIN_SHARED
+    return score >= STORY_SCORE and specific >= MIN_SHARED and shared_topic_terms(a, b) >= MIN_TOPIC_TERMS
 
 
 def serialise(features: StoryFeatures) -> bytes:
