@@ -36,6 +36,7 @@ _CALENDAR_WORDS = {w.casefold() for w in (*calendar.month_name, *calendar.day_na
 _EMAIL = re.compile(r"\S+@\S+")
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(?=$|[-_])")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_NAMED_OFFSET = re.compile(r"\s*(?:GMT|UTC)\s*(?:([+-])(\d{1,2}):?(\d{2})?)?$", re.I)  # "… GMT-05:00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +210,7 @@ def parse_datetime(value: str | None, now: datetime | None = None) -> datetime |
 
 def _parse_any(text: str) -> datetime | None:
     iso = text.replace("Z", "+00:00") if text.endswith("Z") else text
+    iso = _NAMED_OFFSET.sub(lambda m: f"{m[1] or '+'}{int(m[2] or 0):02d}:{m[3] or '00'}", iso, count=1)
     try:
         return datetime.fromisoformat(iso)
     except ValueError:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time as time_of_day, timedelta, timezone
 
 import structlog
 
@@ -31,7 +31,7 @@ from daemon.feeds import Entry, parse_feed
 from daemon.fetch import Fetcher
 from daemon.gazetteer import Gazetteer
 from daemon.settings import Settings
-from daemon.urls import canonical_url, host_of, scheme_twin
+from daemon.urls import canonical_url, host_of, is_above, scheme_twin
 from storage.records import Article, Feed, Skip
 from storage.site_lines import SiteLines
 from storage.store import ArticleExtras, KnownArticle, Store
@@ -71,6 +71,7 @@ class Pipeline:
         self.replace_executor = replace_executor
         self._links_in_flight: dict[str, asyncio.Event] = {}   # canonical link -> done
         self._guids_reused: dict[int | None, set[str]] = {}     # feed id -> this poll's entry links
+        self._canonicals_ignored: set[str] = set()               # hosts whose home/section canonical was logged
         self.schedule = FeedSchedule(settings, store)
 
     # --- one feed -------------------------------------------------------------------------
@@ -261,17 +262,24 @@ class Pipeline:
                 executor.shutdown(wait=False, cancel_futures=True)
             return await loop.run_in_executor(self.executor, function, *args)
 
-    @staticmethod
-    def _page_url(url: str, extracted: Extracted) -> str:
+    def _page_url(self, url: str, extracted: Extracted) -> str:
         """Honour the page's rel=canonical / og:url when it names the same site; a canonical on another
-        site (syndication) does not make the article that site's: dedup links the two instead."""
+        site (syndication) does not make the article that site's: dedup links the two instead. One
+        naming the home page or a section would make every later article "known": it is ignored."""
         if not extracted.canonical_url:
             return url
         try:
             declared = canonical_url(extracted.canonical_url, base=url)
         except ValueError:
             return url
-        return declared if host_of(declared) == host_of(url) else url
+        if host_of(declared) != host_of(url):
+            return url
+        if is_above(declared, url):
+            if host_of(url) not in self._canonicals_ignored:
+                self._canonicals_ignored.add(host_of(url))
+                log.warning("article.canonical_ignored", url=url, canonical=declared, reason="home or section page")
+            return url
+        return declared
 
     async def _analysed(self, feed: Feed, entry: Entry, url: str, extracted: Extracted,
                         fetched_at: datetime) -> tuple[Analysis, str]:
@@ -375,8 +383,11 @@ def _canonical_or_none(link: str | None) -> str | None:
 
 
 def _earliest(page: datetime | None, feed: datetime | None) -> datetime | None:
-    """The original publication date: the page's, unless the feed's is earlier (pages get re-stamped)."""
+    """The original publication date: the page's, unless the feed's is earlier (pages get re-stamped).
+    A page time of exactly midnight UTC is taken for a bare day: a feed time on that day or the next wins."""
     if page and feed:
+        if page.time() == time_of_day(0) and page <= feed < page + timedelta(days=2):
+            return feed
         return min(page, feed)
     return page or feed
 

@@ -34,11 +34,15 @@ class UrlRules:
 
     tracking_params: frozenset[str]
     tracking_prefixes: tuple[str, ...]
+    source_label_params: frozenset[str]
     amp_params: frozenset[str]
+    session_path_params: frozenset[str]
     host_prefixes: frozenset[str]
 
-    def drops_param(self, name: str) -> bool:
+    def drops_param(self, name: str, value: str | None = None) -> bool:
         key = unquote_plus(name).strip().lower()
+        if key in self.source_label_params:  # "ref=rss" is a referrer; "ref=2024-0311" names an article
+            return not any(char.isdigit() for char in unquote_plus(value or ""))
         return (key in self.tracking_params or key in self.amp_params
                 or key.startswith(self.tracking_prefixes))
 
@@ -50,9 +54,11 @@ def url_rules() -> UrlRules:
     raw = tomllib.loads(text)
     lower = lambda items: frozenset(i.lower() for i in items)  # noqa: E731
     return UrlRules(
-        tracking_params=lower(raw["tracking_params"]),
+        tracking_params=lower(raw["tracking_params"]) | lower(raw["tracking_params_at_internet"]),
         tracking_prefixes=tuple(p.lower() for p in raw["tracking_prefixes"]),
+        source_label_params=lower(raw["source_label_params"]),
         amp_params=lower(raw["amp_params"]),
+        session_path_params=lower(raw["session_path_params"]),
         host_prefixes=lower(raw["host_prefixes"]),
     )
 
@@ -75,12 +81,24 @@ def canonical_url(url: str, base: str | None = None) -> str:
     netloc = f"[{host}]" if ":" in host else host
     if port is not None and port != DEFAULT_PORTS[scheme]:
         netloc += f":{port}"
-    return urlunsplit((scheme, netloc, _canonical_path(parts.path), _canonical_query(parts.query, rules), ""))
+    return urlunsplit((scheme, netloc, _canonical_path(parts.path, rules), _canonical_query(parts.query, rules),
+                       _canonical_fragment(parts.fragment)))
 
 
 def host_of(url: str) -> str:
     """The canonical host of url (no port, no www./m. prefix): the key for per-host limits and rules."""
     return urlsplit(canonical_url(url)).hostname or ""
+
+
+def is_above(candidate: str, article: str) -> bool:
+    """Whether canonical URL candidate is the site's home page or a section above article's path: a
+    CMS template's rel=canonical, which would give every article one URL, not the article's own."""
+    declared, own = urlsplit(candidate), urlsplit(article)
+    if declared.query or declared.fragment or declared.netloc != own.netloc:
+        return False
+    above = [s for s in declared.path.split("/") if s]
+    below = [s for s in own.path.split("/") if s]
+    return not above or (len(above) < len(below) and below[:len(above)] == above)
 
 
 def scheme_twin(url: str) -> str:
@@ -130,9 +148,10 @@ def _normalise_escapes(text: str, safe: str) -> str:
     return _ESCAPE.sub(fix, text)
 
 
-def _canonical_path(path: str) -> str:
+def _canonical_path(path: str, rules: UrlRules) -> str:
     segments: list[str] = []
     for segment in _normalise_escapes(path, _PATH_SAFE).split("/"):
+        segment = _without_session(segment, rules)
         if segment in ("", "."):
             continue
         if segment == "..":
@@ -141,6 +160,20 @@ def _canonical_path(path: str) -> str:
             continue
         segments.append(segment)
     return "/" + "/".join(_without_amp(segments))
+
+
+def _without_session(segment: str, rules: UrlRules) -> str:
+    """Drop ";jsessionid=…"-style parameters: a server session, not the article."""
+    name, *params = segment.split(";")
+    if not params:
+        return segment
+    kept = [p for p in params if p.partition("=")[0].lower() not in rules.session_path_params]
+    return ";".join([name, *kept])
+
+
+def _canonical_fragment(fragment: str) -> str:
+    """Fragments only move within a page, except hashbang ("#!/story/101"), where they name the article."""
+    return _normalise_escapes(fragment, _QUERY_VALUE_SAFE + "/?") if fragment.startswith("!") else ""
 
 
 def _without_amp(segments: list[str]) -> list[str]:
@@ -167,7 +200,7 @@ def _canonical_query(query: str, rules: UrlRules) -> str:
             continue
         key, eq, value = part.partition("=")
         key = _normalise_escapes(key, _QUERY_KEY_SAFE)
-        if not key or rules.drops_param(key):
+        if not key or rules.drops_param(key, value if eq else None):
             continue
         pairs.append((key, _normalise_escapes(value, _QUERY_VALUE_SAFE) if eq else None))
     pairs.sort(key=lambda kv: (kv[0], kv[1] is not None, kv[1] or ""))
