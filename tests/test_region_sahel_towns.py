@@ -51,3 +51,8 @@ def test_an_algerian_deportation_story_is_about_both_countries(gazetteer: Gazett
 def test_the_kind_of_place_may_stand_between_the_preposition_and_the_town(title: str, country: str,
                                                                           gazetteer: Gazetteer) -> None:
     assert focus_countries(tag(title, "", gazetteer)) == {country}
+
+
+def test_within_the_framework_of_is_no_mauritanian_town(gazetteer: Gazetteer) -> None:
+    text = "وقعت الحكومة اتفاقا جديدا في إطار التعاون الأمني مع شركائها."
+    assert mentioned_countries(tag("", text, gazetteer)) == set()
