@@ -99,7 +99,8 @@ def test_copy_detection_meets_its_targets(labelled):
     print(f"\nlabelled set: {len(labelled)} articles {kinds}")
     print(f"method: MinHash {dedup.BINS} bins over word {dedup.SHINGLE}-shingles, LSH {dedup.BANDS}x"
           f"{dedup.ROWS}; copy when jaccard >= {dedup.JACCARD_COPY} or containment >= "
-          f"{dedup.CONTAINMENT_COPY} (sizes within {dedup.SIZE_RATIO}x)")
+          f"{dedup.CONTAINMENT_COPY} (sizes within {dedup.SIZE_RATIO}x); never when the new text is over "
+          f"{dedup.GROWTH_COPY}x the stored one")
     print(f"copies: precision {precision:.4f} recall {recall:.4f} (found {tp}, wrong {fp}, gold {gold})")
     assert precision >= 0.99 and recall >= 0.95
 
