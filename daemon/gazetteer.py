@@ -76,6 +76,8 @@ class Ambiguity:
     civic_words: frozenset[str]
     state_nouns: frozenset[str]
     territory_nouns: frozenset[str]
+    capital_nouns: frozenset[str]
+    capital_articles: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

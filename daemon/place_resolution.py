@@ -371,9 +371,10 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: _Eviden
         if surface in amb.governments and (next_word in amb.speech_verbs or possessive):
             kind = "government"
     territory = kind == "demonym" and (word(text, match.last + 1).lower() in amb.territory_nouns
-                                       or word(text, match.first - 1).lower() in amb.territory_nouns)
+                                       or word(text, match.first - 1).lower() in amb.territory_nouns
+                                       or _names_capital(text, match, amb))
     if territory:
-        kind = "country"          # "Malian territory", "الأراضي السودانية": the land itself, a place
+        kind = "country"          # "Malian territory", "الأراضي السودانية", "the Malian capital": a place
     located = kind in ("city", "subdivision", "county") or text.in_dateline(match.start)
     weight = KIND_WEIGHT[kind]
     if territory or kind not in ("demonym", "government") and (
@@ -394,3 +395,10 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: _Eviden
                                     or surface.endswith("s") and not surface.endswith("ss"))   # "Palestinians"
     return Mention(target, entry.country, kind, weight, prominent, located, incidental, acting,
                    (match.start, match.end))
+
+
+def _names_capital(text: Text, match: Match, amb: Ambiguity) -> bool:
+    """"la capitale malienne", "العاصمة التشادية", "the Malian capital": the capital city, not money."""
+    before = word(text, match.first - 1).lower()
+    return before in amb.capital_nouns or (word(text, match.last + 1).lower() in amb.capital_nouns
+                                           and before in amb.capital_articles)

@@ -44,6 +44,7 @@ CIVIC_MIN = 3                # distinct words of public life that make an articl
 CIVIC_SOLE_COUNT = 1         # ... where one place mention of the only country named is enough
 SOLE_MIN_COUNT = 3           # mentions that make the only country named a focus below FOCUS_MIN
 SOLE_UNPLACED_COUNT = 4      # ... or, when none of them names it as a place, this many
+BRIEF_WORDS = 100            # an item this short (a headline with a feed summary) is about what its headline names
 
 
 def tag(title: str, text: str, gazetteer: Gazetteer, hints: Sequence[str] = ()) -> tuple[RegionTag, ...]:
@@ -117,7 +118,8 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
     floor = max(FOCUS_MIN, FOCUS_DENSITY * math.sqrt(words))
     headlined = _headlined(countries, prominent, located, gazetteer)
     focus = _focus_countries(countries, evidence, evident, prominent | headlined, located, home, floor,
-                             CIVIC_SOLE_COUNT if civic else SOLE_MIN_COUNT, datelined, titled)
+                             CIVIC_SOLE_COUNT if civic else SOLE_MIN_COUNT, datelined, titled,
+                             brief=words <= BRIEF_WORDS)
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
     rolled: dict[str, float] = defaultdict(float)
     rolled_count: dict[str, int] = defaultdict(int)
@@ -161,7 +163,7 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
                      prominent: set[str], located: dict[str, int], home: str | None,
                      floor: float = FOCUS_MIN, sole_count: int = SOLE_MIN_COUNT,
                      datelined: frozenset[str] = frozenset(),
-                     titled: frozenset[str] = frozenset()) -> set[str]:
+                     titled: frozenset[str] = frozenset(), brief: bool = False) -> set[str]:
     """The few countries the article is about: heavy enough, near the top, not one stray mention.
 
     home is the paper's own country by its locale cues: where its stories happen unless they say
@@ -169,7 +171,9 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
     mentions weigh more, without raising the bar for the others. A datelined country ("NEW DELHI:")
     is where the story was reported: it stays a focus beside a heavier country the story is about
     ("deportees return home from the US"). A country the title names as a place or acting
-    (titled) is the writer's own word on what the story is about: it too needs a smaller share.
+    (titled) is the writer's own word on what the story is about: it too needs a smaller share. In a
+    brief (a headline with a line of summary, a flash, a page we could not fetch) the headline is
+    most of the story: a country it names is a focus without the weight a long article would give it.
     """
     if not countries:
         return set()
@@ -186,7 +190,7 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
                                     or count[only] >= SOLE_UNPLACED_COUNT)
     share = {c: DATELINE_SHARE if c in datelined else TITLE_SHARE if c in titled else FOCUS_SHARE for c in countries}
     chosen = [c for c in countries
-              if (weight[c] >= floor or sole) and weight[c] >= share[c] * top
+              if (weight[c] >= floor or sole or (brief and c in titled)) and weight[c] >= share[c] * top
               and (count[c] >= 2 or c in prominent or sole)
               and (sole or c in prominent or c == home or located.get(c, 0) >= FOCUS_MIN_PLACED)]
     chosen.sort(key=lambda c: -weight[c])
