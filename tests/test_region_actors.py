@@ -14,6 +14,9 @@ from tests.tagged import countries_in
     ("Donald Trump signed the order on Friday.", "US"),
     ("Le président Goïta a reçu les délégués.", "ML"),
     ("وقال ماكرون إن المهمة انتهت.", "FR"),
+    ("Le général Doumbouya a promis un calendrier électoral.", "GN"),
+    ("واستقبل الغزواني وفداً من رجال الأعمال.", "MR"),
+    ("Tshisekedi a dénoncé les violences dans l'Est.", "CD"),
 ])
 def test_a_leader_named_alone_stands_for_the_state(gazetteer: Gazetteer, text: str, expected: str) -> None:
     tags = tag("", text, gazetteer)
