@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import tomllib
 from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
@@ -32,6 +33,32 @@ class CityRow(NamedTuple):
     lon: float | str
     population: int | str
     key: str                # the name's index key, stored so a load computes none
+
+
+LOCALITIES_FILE = Path(__file__).parent / "data" / "sahel_localities.toml"
+
+
+class Locality(NamedTuple):
+    """A listed Sahel locality: its city row and every spelling the news gives it."""
+
+    row: CityRow
+    names: tuple[str, ...]
+
+
+def sahel_localities(path: Path = LOCALITIES_FILE) -> tuple[int, list[Locality]]:
+    """The localities GeoNames' 5,000 list lacks, and the population they are indexed at.
+
+    Ids stay GeoNames ids where GeoNames knows the town, so a tag does not change id when it does.
+    """
+    with path.open("rb") as handle:
+        spec = tomllib.load(handle)
+    localities = []
+    for slug, item in spec["localities"].items():
+        names = tuple(item["names"])
+        row = CityRow(item.get("geonameid") or f"sahel-{slug}", names[0], item["country"], "",
+                      float(item["lat"]), float(item["lon"]), int(item["population"]), name_key(names[0]))
+        localities.append(Locality(row, names))
+    return int(spec["index_population"]), localities
 
 
 def default_cache_dir() -> Path:

