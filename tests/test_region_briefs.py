@@ -42,3 +42,11 @@ def test_the_chadian_capital_in_arabic_is_a_place(gazetteer: Gazetteer) -> None:
 
 def test_foreign_money_called_capital_is_no_place(gazetteer: Gazetteer) -> None:
     assert focus_countries(tag("An influx of Chinese capital worries regulators", "", gazetteer)) == set()
+
+
+def test_the_malian_army_in_arabic_names_mali(gazetteer: Gazetteer) -> None:
+    assert focus_countries(tag("الجيش المالي يستعيد السيطرة على بلدة في الشمال", "", gazetteer)) == {"ML"}
+
+
+def test_the_arabic_word_for_financial_names_no_country(gazetteer: Gazetteer) -> None:
+    assert mentioned_countries(tag("وزير المالية يعرض الميزانية على البرلمان", "", gazetteer)) == set()
