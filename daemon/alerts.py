@@ -47,6 +47,7 @@ TIMESTAMP_HEADER = "X-Newswatch-Timestamp"
 MAX_ATTEMPTS = 12
 FIRST_RETRY_S = 30.0
 MAX_RETRY_S = 6 * 3600.0
+RESPONSE_READ_BYTES = 4096   # of a receiver's answer only the status counts; a little body is read, politely
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +183,7 @@ class Deliverer:
     def __init__(self, store: Any, rules: Sequence[AlertRule], *, timeout: float = 10.0,
                  user_agent: str = "newswatch") -> None:
         self.store = store
+        self.timeout = timeout
         self.rules = {r.name: r for r in rules}
         self._reported_gone: set[tuple[str, str]] = set()
         self.client = httpx.AsyncClient(timeout=timeout, follow_redirects=False,
@@ -196,46 +198,62 @@ class Deliverer:
         return (await self.deliver_pass(now, should_stop)).delivered
 
     async def deliver_pass(self, now: datetime | None = None, should_stop=lambda: False) -> DeliveryPass:
-        """deliver_due, telling what became of every row it took: `run --once` reports it."""
-        now = now or datetime.now(timezone.utc)
+        """deliver_due, telling what became of every row it took: `run --once` reports it.
+
+        Takes batches until no row due when the pass began is left: a row retried in the pass is due
+        only later, and a row is never taken twice. Each delivery is stamped with the time it ended
+        (now, when given, fixes the clock)."""
+        started = now or datetime.now(timezone.utc)
         counts = {"delivered": 0, "retrying": 0, "failed": 0}
         troubles: dict[tuple[str, str, bool], int] = {}
-        for delivery in self.store.due_deliveries(now):
-            if should_stop():
+        taken: set[int] = set()
+        while not should_stop():
+            batch = [d for d in self.store.due_deliveries(started) if d.id not in taken]
+            if not batch:
                 break
-            target = shown_target(delivery.rule, delivery.target)
-            gone = None
-            try:
-                gone = self._gone(delivery)
-                error = gone if gone is not None else await self._attempt(delivery)
-            except Exception as exc:  # noqa: BLE001 - e.g. an URL httpx refuses; recorded as the attempt's error
-                # The message and traceback are scrubbed: an exception may quote the webhook URL.
-                log.error("alert.crashed", rule=delivery.rule, target=target, error=self._scrub(repr(exc), delivery),
-                          traceback=self._scrub("".join(traceback.format_exception(exc)), delivery))
-                error = f"internal error: {type(exc).__name__}: {exc}"
-            if gone is not None:
-                self.store.mark_given_up(delivery.id, gone)
-                self._report_gone(delivery, target, gone)
-                counts["failed"] += 1
-                troubles[(target, gone, True)] = troubles.get((target, gone, True), 0) + 1
-            elif error is None:
-                self.store.mark_delivered(delivery.id, now)
-                counts["delivered"] += 1
-                log.info("alert.delivered", rule=delivery.rule, article=delivery.article_id,
-                         target=target, attempts=delivery.attempts + 1)
-            else:
-                error = self._scrub(error, delivery)
-                retry_at = next_attempt(delivery.attempts, now)
-                self.store.mark_attempt_failed(delivery.id, error, retry_at)
-                counts["retrying" if retry_at else "failed"] += 1
-                key = (target, error, retry_at is None)
-                troubles[key] = troubles.get(key, 0) + 1
-                log.warning("alert.failed", rule=delivery.rule, article=delivery.article_id,
-                            target=target, error=error, attempts=delivery.attempts + 1,
-                            retry_at=retry_at.isoformat() if retry_at else None,
-                            gave_up=retry_at is None)
+            for delivery in batch:
+                if should_stop():
+                    break
+                taken.add(delivery.id)
+                await self._deliver_one(delivery, now, counts, troubles)
         return DeliveryPass(**counts, troubles=tuple(
             AlertTrouble(target=t, error=e, gave_up=g, count=n) for (t, e, g), n in troubles.items()))
+
+    async def _deliver_one(self, delivery: Delivery, now: datetime | None, counts: dict[str, int],
+                           troubles: dict[tuple[str, str, bool], int]) -> None:
+        """Attempt one row and record the outcome in the store, counts and troubles."""
+        target = shown_target(delivery.rule, delivery.target)
+        gone = None
+        try:
+            gone = self._gone(delivery)
+            error = gone if gone is not None else await self._attempt(delivery)
+        except Exception as exc:  # noqa: BLE001 - e.g. an URL httpx refuses; recorded as the attempt's error
+            # The message and traceback are scrubbed: an exception may quote the webhook URL.
+            log.error("alert.crashed", rule=delivery.rule, target=target, error=self._scrub(repr(exc), delivery),
+                      traceback=self._scrub("".join(traceback.format_exception(exc)), delivery))
+            error = f"internal error: {type(exc).__name__}: {exc}"
+        now = now or datetime.now(timezone.utc)
+        if gone is not None:
+            self.store.mark_given_up(delivery.id, gone)
+            self._report_gone(delivery, target, gone)
+            counts["failed"] += 1
+            troubles[(target, gone, True)] = troubles.get((target, gone, True), 0) + 1
+        elif error is None:
+            self.store.mark_delivered(delivery.id, now)
+            counts["delivered"] += 1
+            log.info("alert.delivered", rule=delivery.rule, article=delivery.article_id,
+                     target=target, attempts=delivery.attempts + 1)
+        else:
+            error = self._scrub(error, delivery)
+            retry_at = next_attempt(delivery.attempts, now)
+            self.store.mark_attempt_failed(delivery.id, error, retry_at)
+            counts["retrying" if retry_at else "failed"] += 1
+            key = (target, error, retry_at is None)
+            troubles[key] = troubles.get(key, 0) + 1
+            log.warning("alert.failed", rule=delivery.rule, article=delivery.article_id,
+                        target=target, error=error, attempts=delivery.attempts + 1,
+                        retry_at=retry_at.isoformat() if retry_at else None,
+                        gave_up=retry_at is None)
 
     def _gone(self, delivery: Delivery) -> str | None:
         """Why a row can never be delivered as the config stands (its rule, or its target in the
@@ -269,7 +287,7 @@ class Deliverer:
         """Send one row whose rule and target are configured (_gone said so): its error, or None
         once its receiver took it."""
         rule = self.rules[delivery.rule]
-        article = self.store.article(delivery.article_id)
+        article = self.store.announced_article(delivery.id)
         if article is None:
             return f"article {delivery.article_id} not found"
         body = payload(rule.name, delivery.id, article)
@@ -312,15 +330,27 @@ class Deliverer:
         headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: stamp,
                    DELIVERY_HEADER: str(delivery.id),
                    SIGNATURE_HEADER: sign(rule.webhook.secret or "", stamp, body)}
+        # httpx's timeout is per read: a receiver dripping bytes would hold the pass for ever, so
+        # the whole attempt has one deadline. Once the status arrived, the body cannot change it.
+        status = None
         try:
-            response = await self.client.post(rule.webhook.url, content=body, headers=headers)
-        except httpx.TimeoutException:
-            return "timeout"
+            async with asyncio.timeout(self.timeout):
+                async with self.client.stream("POST", rule.webhook.url, content=body, headers=headers) as response:
+                    status = response.status_code
+                    read = 0
+                    async for chunk in response.aiter_raw():
+                        read += len(chunk)
+                        if read >= RESPONSE_READ_BYTES:
+                            break
+        except (TimeoutError, httpx.TimeoutException):
+            if status is None:
+                return f"timeout: no answer within {self.timeout:g} s"
         except httpx.HTTPError as exc:
-            return f"connection failed: {type(exc).__name__}"
-        if 200 <= response.status_code < 300:
+            if status is None:
+                return f"connection failed: {type(exc).__name__}"
+        if 200 <= status < 300:
             return None
-        return f"http {response.status_code}"
+        return f"http {status}"
 
     async def _run(self, rule: AlertRule, body: bytes) -> str | None:
         try:

@@ -36,6 +36,10 @@ class Passthrough:
     def flush(self) -> bytes:
         return b""
 
+    @property
+    def finished(self) -> bool:
+        return True
+
 
 class ZlibDecoder:
     """gzip/deflate with a cap on each step's output. A gzip body may be several members one after
@@ -74,16 +78,24 @@ class ZlibDecoder:
     def flush(self) -> bytes:
         return self._inflater.flush() if self._inflater is not None else b""
 
+    @property
+    def finished(self) -> bool:
+        """True once the last member's end (and, for gzip, its checksum) arrived: a stream the server
+        cut off mid-way must not pass for a whole body. An empty body is finished too (a 204-like 200)."""
+        return self._inflater is None or self._inflater.eof
+
 
 class BrotliDecoder:
     """brotli with the same cap: its ratio is far above gzip's, so one small chunk can be a bomb."""
 
     def __init__(self) -> None:
         self._inflater = brotli.Decompressor()
+        self._started = False
 
     def decode(self, data: bytes, limit: int) -> bytes:
         if not data:
             return b""
+        self._started = True
         out = self._inflater.process(data, output_buffer_limit=max(1, limit))
         if not self._inflater.can_accept_more_data():     # output is still waiting beyond the cap
             raise Overflow()
@@ -91,6 +103,11 @@ class BrotliDecoder:
 
     def flush(self) -> bytes:
         return b""
+
+    @property
+    def finished(self) -> bool:
+        """True once the brotli stream's last block arrived, or when no byte came at all."""
+        return not self._started or self._inflater.is_finished()
 
 
 def decoder_for(url: str, name: str) -> Passthrough | ZlibDecoder | BrotliDecoder:

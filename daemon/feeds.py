@@ -25,6 +25,9 @@ from daemon.errors import FeedParseError
 MAX_REASON = 200
 
 _ROOT_ELEMENT = re.compile(rb"<[A-Za-z_:]")
+_PROLOG_MARKUP = ((b"<?", b"?>"), (b"<!--", b"-->"))   # skipped whole: their text may hold "<a"
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_DOCTYPE_TOKEN = re.compile(rb"<!--|<\?|[\"'\[\]>]")
 _ENTITY_DECL = re.compile(rb"<!ENTITY(.*?)>", re.IGNORECASE | re.DOTALL)
 # An entity that cannot expand into others: a character reference or short plain text.
 _SAFE_ENTITY = re.compile(rb'\s+[\w.:-]+\s+(?:"(?:&#x?[0-9a-fA-F]+;|[^&%"<]{0,64})"'
@@ -97,9 +100,51 @@ def declares_expanding_entities(body: bytes) -> bool:
     """True when the prolog declares an entity that could expand (into others, or from outside)."""
     head = body[:4096]
     data = body.replace(b"\x00", b"") if b"\x00" in head else body  # UTF-16/32 to ASCII-ish
-    root = _ROOT_ELEMENT.search(data)
-    prolog = data[: root.start()] if root else data
-    return any(not _SAFE_ENTITY.match(decl) for decl in _ENTITY_DECL.findall(prolog))
+    return any(not _SAFE_ENTITY.match(decl) for decl in _ENTITY_DECL.findall(_prolog(data)))
+
+
+def _prolog(data: bytes) -> bytes:
+    """The bytes before the root element. Comments, processing instructions and the DOCTYPE (with
+    its internal subset's quoted values) are stepped over whole, so no "<a" inside them ends it."""
+    at = 0
+    while (at := data.find(b"<", at)) >= 0:
+        if _ROOT_ELEMENT.match(data, at):
+            return data[:at]
+        closer = next((end for start, end in _PROLOG_MARKUP if data.startswith(start, at)), None)
+        if closer is not None:
+            end = data.find(closer, at + 2)
+            at = end + len(closer) if end >= 0 else -1
+        elif _DOCTYPE.match(data, at):
+            at = _doctype_end(data, at)
+        else:
+            at += 1
+        if at < 0:
+            break
+    return data
+
+
+def _doctype_end(data: bytes, at: int) -> int:
+    """Where the DOCTYPE starting at `at` ends (past its ">"), or -1 when it never does."""
+    in_subset = False
+    at += len(b"<!DOCTYPE")
+    while token := _DOCTYPE_TOKEN.search(data, at):
+        mark, at = token.group(), token.end()
+        if mark in (b"<!--", b"<?"):
+            closer = b"-->" if mark == b"<!--" else b"?>"
+            end = data.find(closer, at)
+            at = end + len(closer) if end >= 0 else -1
+        elif mark in (b'"', b"'"):
+            end = data.find(mark, at)
+            at = end + 1 if end >= 0 else -1
+        elif mark == b"[":
+            in_subset = True
+        elif mark == b"]":
+            in_subset = False
+        elif not in_subset:      # ">" outside the internal subset
+            return at
+        if at < 0:
+            return -1
+    return -1
 
 
 def _entry(raw: Mapping[str, Any], url: str) -> Entry:

@@ -32,6 +32,11 @@ ACCEPT_ENCODING = "gzip, deflate, br"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 SCHEMES = frozenset({"http", "https"})
 THROTTLE_DEFAULT_S = 60.0   # how long a host that said 429 without Retry-After is left alone
+# Failures that say "not now" rather than "not ever": the same URL may well work on the next poll.
+TEMPORARY_REASONS = frozenset({"host throttled", "connect timeout", "read timeout", "write timeout",
+                               "pool timeout", "total timeout", "connection refused", "connect failed",
+                               "no response", "connection broken", "truncated body"})
+TEMPORARY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 
@@ -74,10 +79,25 @@ def is_blocked_address(address: str) -> bool:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return True
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local:
+            return True
+        # An IPv4 address carried inside IPv6 is judged too: 2002:7f00:1::1 (6to4) reaches 127.0.0.1
+        # through a relay, and so can a Teredo address's server or client.
+        tunnelled = (ip.sixtofour, *(ip.teredo or ()))
+        if any(a is not None and is_blocked_address(str(a)) for a in tunnelled):
+            return True
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
     return (not ip.is_global or ip.is_private or ip.is_loopback or ip.is_link_local
             or ip.is_reserved or ip.is_multicast or ip.is_unspecified)
+
+
+def is_temporary(exc: FetchError) -> bool:
+    """True when the fetch may succeed if simply tried again later (a timeout, a 429, a 503…)."""
+    if exc.reason == f"http {exc.status}":
+        return exc.status in TEMPORARY_STATUSES
+    return exc.reason in TEMPORARY_REASONS
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None,
@@ -147,7 +167,7 @@ class Fetcher:
         "connect timeout", "read timeout", "write timeout", "pool timeout", "total timeout",
         "connection refused", "connect failed", "tls error", "no response", "connection broken",
         "http N", "bad redirect", "redirect loop", "too many redirects", "too large",
-        "unsupported encoding X", "decode error", "host throttled".
+        "unsupported encoding X", "decode error", "truncated body", "host throttled".
 
         With host_throttle (article pages, which a poll fetches in bursts from one host), a host that
         answered one of them 429 (or 503 with Retry-After) is not asked for another until its wait is
@@ -235,6 +255,8 @@ class Fetcher:
             tail = b""
             for decoder in decoders:
                 tail = decoder.decode(tail, limit - size + 1) + decoder.flush()
+            if not all(decoder.finished for decoder in decoders):   # cut off before its end
+                raise FetchError(url, "truncated body", status=response.status_code)
         except httpx.HTTPError as exc:
             raise FetchError(url, _transport_reason(exc, "connection broken")) from None
         except Overflow:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from datetime import datetime, time as time_of_day, timedelta, timezone
+from datetime import datetime, timezone
 
 import structlog
 
@@ -28,8 +28,9 @@ from daemon.errors import ExtractionError, FeedParseError, FetchError
 from daemon.extract import Extracted, process_page, text_from_feed_html
 from daemon.feed_schedule import FeedSchedule
 from daemon.feeds import Entry, parse_feed
-from daemon.fetch import Fetcher
+from daemon.fetch import Fetcher, is_temporary
 from daemon.gazetteer import Gazetteer
+from daemon.publication_dates import earliest as _earliest, plausible as _plausible
 from daemon.settings import Settings
 from daemon.urls import canonical_url, host_of, is_above, scheme_twin
 from storage.records import Article, Feed, Skip
@@ -114,11 +115,18 @@ class Pipeline:
         if reused := self._guids_reused.pop(feed.id, None):
             bound.warning("feed.guids_reused", entries=len(reused), action="entries with a stored GUID but another "
                           "URL are taken as new articles")
-        counts = {name: outcomes.count(name) for name in ("stored", "copy", "known", "skipped", "updated")}
+        counts = {name: outcomes.count(name)
+                  for name in ("stored", "copy", "known", "skipped", "updated", "waiting")}
+        counts["skipped"] += counts["waiting"]
+        validators = (response.etag, response.last_modified)
+        if counts["waiting"]:   # the feed's old validators: the next poll gets it whole and retries them
+            validators = (feed.etag, feed.last_modified)
+            bound.info("feed.validators_kept", waiting=counts["waiting"], reason="entries skipped for a "
+                       "temporary reason are retried on the next poll")
         schedule = self.schedule.done(
             replace(feed, title=parsed.title or feed.title, site_url=parsed.site_url or feed.site_url),
             now, "ok", ms=_ms(started), http_status=response.status, size=len(response.body),
-            new=counts["stored"] + counts["copy"], etag=response.etag, last_modified=response.last_modified,
+            new=counts["stored"] + counts["copy"], etag=validators[0], last_modified=validators[1],
             headers=response.headers, parsed=parsed)
         bound.info("feed.polled", status=response.status, ms=_ms(started), entries=len(parsed.entries),
                    new=counts["stored"] + counts["copy"], copies=counts["copy"], known=counts["known"],
@@ -150,7 +158,8 @@ class Pipeline:
             return self._skip(feed, entry, entry.link, "internal error", f"{type(exc).__name__}: {exc}")
 
     async def ingest_entry(self, feed: Feed, entry: Entry) -> str:
-        """Take one feed entry to an outcome: "stored", "copy", "updated", "known" or "skipped" (with a reason)."""
+        """Take one feed entry to an outcome: "stored", "copy", "updated", "known", or "skipped" / "waiting"
+        (recorded with a reason; "waiting" when the page may come on another try)."""
         if not entry.link:
             return self._skip(feed, entry, None, "no link", "the feed entry has no link")
         try:
@@ -184,9 +193,11 @@ class Pipeline:
 
     async def _ingest_new(self, feed: Feed, entry: Entry, url: str) -> str:
         fetched_at = self.clock()
-        extracted, raw, content_type, source = await self._article_text(feed, entry, entry.link, url)
+        extracted, raw, content_type, source, temporary = await self._article_text(feed, entry, entry.link,
+                                                                                   url)
         if extracted is None:
-            return self._skip(feed, entry, url, "no text", source)
+            outcome = self._skip(feed, entry, url, "no text", source)
+            return "waiting" if temporary else outcome
         if source == "page":
             url = self._page_url(url, extracted)
             if self._known(feed, entry, url):
@@ -197,7 +208,7 @@ class Pipeline:
     async def _recheck(self, feed: Feed, entry: Entry, url: str, known: KnownArticle) -> str:
         """The feed re-stamped a stored entry: fetch it again and, if its text changed, revise it in place."""
         fetched_at = self.clock()
-        extracted, raw, content_type, source = await self._article_text(feed, entry, entry.link or url, url)
+        extracted, raw, content_type, source, _ = await self._article_text(feed, entry, entry.link or url, url)
         if extracted is None:
             self.store.mark_checked(known.id, fetched_at, entry.updated_at)
             return "known"
@@ -218,30 +229,31 @@ class Pipeline:
         return "updated"
 
     async def _article_text(self, feed: Feed, entry: Entry, link: str, url: str
-                            ) -> tuple[Extracted | None, bytes | None, str | None, str]:
-        """The article page extracted, else the feed's own content; with the reason when neither works.
+                            ) -> tuple[Extracted | None, bytes | None, str | None, str, bool]:
+        """The article page extracted, else the feed's own content; with the reason when neither works,
+        and whether that is the page fetch's temporary trouble (worth another try on a later poll).
 
         The page is fetched at the link the feed gave (a canonical form without "www." or with
         tracking parameters removed may not resolve); the canonical URL is what we store."""
-        page_problem = ""
+        page_problem, temporary = "", False
         try:
             response = await self.fetcher.get(link, accept=PAGE_ACCEPT, host_throttle=True)
             content_type = response.headers.get("content-type")
             try:
                 extracted = await self._extract(response.body, response.url, content_type)
-                return extracted, response.body, content_type, "page"
+                return extracted, response.body, content_type, "page", False
             except ExtractionError as exc:
                 page_problem = f"page: {exc.reason}"
         except FetchError as exc:
-            page_problem = f"page fetch: {exc.reason}"
+            page_problem, temporary = f"page fetch: {exc.reason}", is_temporary(exc)
         feed_html = entry.content_html or entry.summary or ""
         text = text_from_feed_html(feed_html, url, self.settings.residue_rules_path) if feed_html else ""
         if len(text.split()) < MIN_FEED_TEXT_WORDS:
-            return None, None, None, f"{page_problem}; feed content too short ({len(text.split())} words)"
+            return None, None, None, f"{page_problem}; feed content too short ({len(text.split())} words)", temporary
         log.info("article.fallback", url=url, reason=page_problem)
         return Extracted(title=entry.title or None, author=entry.author, published_at=entry.published_at,
                          site_name=feed.title or None, language=None, text=text, canonical_url=None), \
-            None, None, "feed"
+            None, None, "feed", False
 
     async def _extract(self, body: bytes, url: str, content_type: str | None) -> Extracted:
         return await self._in_worker(process_page, body, url, content_type, self.settings.residue_rules_path)
@@ -365,31 +377,11 @@ class Pipeline:
         return "skipped"
 
 
-EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=timezone.utc)
-
-
-def _plausible(moment: datetime | None, now: datetime) -> datetime | None:
-    """A feed date outside 1990..tomorrow is a broken CMS (the epoch, a typo), not a publication date."""
-    if moment is None or moment < EARLIEST_PLAUSIBLE or moment > now + timedelta(days=1):
-        return None
-    return moment
-
-
 def _canonical_or_none(link: str | None) -> str | None:
     try:
         return canonical_url(link) if link else None
     except ValueError:
         return None
-
-
-def _earliest(page: datetime | None, feed: datetime | None) -> datetime | None:
-    """The original publication date: the page's, unless the feed's is earlier (pages get re-stamped).
-    A page time of exactly midnight UTC is taken for a bare day: a feed time on that day or the next wins."""
-    if page and feed:
-        if page.time() == time_of_day(0) and page <= feed < page + timedelta(days=2):
-            return feed
-        return min(page, feed)
-    return page or feed
 
 
 def _ms(started: float) -> int:

@@ -8,6 +8,7 @@ are here too, so the outbox's statuses are written in one module.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,6 +76,22 @@ class OutboxMixin:
             "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
             [iso(now), limit]).fetchall()
         return [_delivery(r) for r in rows]
+
+    def announced_article(self, delivery_id: int) -> dict[str, Any] | None:
+        """The article as the revision a delivery announces had it (the snapshot taken when the row
+        was queued); the article as stored now when there is none (a row queued before snapshots were
+        kept, for a revision since replaced). None when the row or its article is gone."""
+        found = self.db.execute(
+            "SELECT d.article_id, s.revision, s.url, s.title, s.published_at, s.fetched_at, s.site_name, s.feed_url, "
+            "s.story_id, s.text_opening, s.regions FROM deliveries d LEFT JOIN announced_revisions s "
+            "ON s.article_id = d.article_id AND s.revision = d.revision WHERE d.id = ?", [delivery_id]).fetchone()
+        if found is None:
+            return None
+        if found[1] is None:
+            return self.article(found[0])
+        keys = ("id", "revision", "url", "title", "published_at", "fetched_at", "site_name", "feed_url", "story_id",
+                "text", "regions")
+        return dict(zip(keys, found[:10]), regions=json.loads(found[10] or "[]"))
 
     def mark_delivered(self, delivery_id: int, at: datetime) -> None:
         with self.transaction():

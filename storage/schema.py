@@ -212,3 +212,37 @@ def feed_operator_changes(db: Database) -> None:
     """When an operator last enabled or disabled a feed: a poll running across that moment keeps the
     operator's state instead of writing back the one it started from."""
     db["feeds"].add_column("operator_changed_at", str)
+
+
+# The payload fields of one article revision, as read at the moment an alert for it is queued.
+_ANNOUNCED_COLUMNS = ("article_id, revision, url, title, published_at, fetched_at, site_name, feed_url, story_id, "
+                      "text_opening, regions")
+_ANNOUNCED_SELECT = (
+    "SELECT a.id, coalesce(a.revision, 0), a.url, a.title, a.published_at, a.fetched_at, a.site_name, "
+    "(SELECT url FROM feeds WHERE feeds.id = a.feed_id), a.story_id, substr(a.text, 1, 1000), "
+    "(SELECT json_group_array(json_object('region_id', region_id, 'name', name, 'kind', kind, 'focus', focus)) "
+    " FROM (SELECT ar.region_id, r.name, ar.kind, ar.focus FROM article_regions ar "
+    "       LEFT JOIN regions r ON r.id = ar.region_id WHERE ar.article_id = a.id ORDER BY ar.score DESC)) "
+    "FROM articles a ")
+
+
+@migrations(name="0009_announced_revisions")
+def announced_revisions(db: Database) -> None:
+    """What each alerted revision of an article said, kept when its first alert is queued: an alert
+    still owed for revision 0 after the text was revised announces revision 0, not the new text.
+    A trigger takes the snapshot on every insert into deliveries (new articles, revisions, `alerts
+    retry`), and only while the article still is that revision. Rows owed before this migration get
+    theirs now where the article has not moved on; older ones have none (the deliverer then sends
+    the article as it stands)."""
+    db["announced_revisions"].create({
+        "article_id": int, "revision": int, "url": str, "title": str, "published_at": str, "fetched_at": str,
+        "site_name": str, "feed_url": str, "story_id": int, "text_opening": str, "regions": str,
+    }, pk=("article_id", "revision"))
+    db.execute(
+        f"INSERT OR IGNORE INTO announced_revisions ({_ANNOUNCED_COLUMNS}) {_ANNOUNCED_SELECT} "
+        "WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.article_id = a.id AND d.status IN ('pending', 'failed') "
+        "AND d.revision = coalesce(a.revision, 0))")
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS deliveries_snapshot_revision AFTER INSERT ON deliveries BEGIN "
+        f"INSERT OR IGNORE INTO announced_revisions ({_ANNOUNCED_COLUMNS}) {_ANNOUNCED_SELECT} "
+        "WHERE a.id = NEW.article_id AND coalesce(a.revision, 0) = NEW.revision; END")

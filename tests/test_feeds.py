@@ -192,6 +192,17 @@ def test_parameter_entity_is_refused() -> None:
     assert declares_expanding_entities(b'<!DOCTYPE r [<!ENTITY % p "<!ENTITY q \'x\'>"> %p;]><r/>')
 
 
+def test_entity_declarations_after_a_comment_holding_a_tag_are_refused() -> None:
+    body = (b'<?xml version="1.0"?><!-- mirrored from <a href="/">the desk</a> -->'
+            b'<!DOCTYPE rss [<!ENTITY w "wow"><!ENTITY ww "&w;&w;&w;&w;">]><rss version="2.0"/>')
+    assert declares_expanding_entities(body)
+
+
+def test_entity_declarations_after_an_entity_value_holding_a_tag_are_refused() -> None:
+    body = b'<!DOCTYPE rss [<!ENTITY mark "<b>"><!ENTITY ww "&mark;&mark;">]><rss version="2.0"/>'
+    assert declares_expanding_entities(body)
+
+
 def test_long_entity_value_is_refused_as_a_quadratic_blowup() -> None:
     assert declares_expanding_entities(b'<!DOCTYPE r [<!ENTITY big "' + b"a" * 5000 + b'">]><r>&big;&big;</r>')
 

@@ -400,7 +400,18 @@ def test_non_public_addresses_are_blocked(address: str) -> None:
     assert is_blocked_address(address)
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"])
+@pytest.mark.parametrize("address", [
+    "2002:7f00:1::1",       # 6to4 around 127.0.0.1
+    "2002:a9fe:a9fe::1",    # 6to4 around 169.254.169.254
+    "2002:c0a8:101::1",     # 6to4 around 192.168.1.1
+    "fec0::1",              # site-local
+])
+def test_ipv6_addresses_that_lead_to_private_ones_are_blocked(address: str) -> None:
+    assert is_blocked_address(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111",
+                                     "2002:5db8:d822::1"])   # 6to4 around 93.184.216.34
 def test_public_addresses_are_allowed(address: str) -> None:
     assert not is_blocked_address(address)
 
