@@ -57,6 +57,12 @@ def test_canned_query_carried_by_lists_the_copy(demo_db):
     assert {row["site_name"] for row in data["rows"]} == {"Sahel Courier", "West Africa Wire"}
 
 
+def test_canned_query_carried_by_from_a_copy_lists_the_original_too(demo_db):
+    copy = get(demo_db, "/archive/articles.json?duplicate_of__notblank=1&_shape=objects")["rows"][0]["id"]
+    data = get(demo_db, f"/archive/carried_by.json?article_id={copy}&_shape=objects")
+    assert {row["site_name"] for row in data["rows"]} == {"Sahel Courier", "West Africa Wire"}
+
+
 def test_table_descriptions_come_from_the_shipped_metadata(demo_db):
     metadata = datasette_metadata(demo_db, shipped_config_path("datasette.json"))
     assert "duplicate_of" in metadata["databases"]["archive"]["tables"]["articles"]["description"]
