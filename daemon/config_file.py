@@ -205,6 +205,7 @@ def settings_from_mapping(raw: Mapping[str, Any], index: LineIndex, source: str,
     feeds = tuple(_resolved_feed(i, f, known_region, check, http.allow_private_networks)
                   for i, f in enumerate(feeds))
     alerts = alert_rules(raw.get("alerts", []), check, known_region, feeds)
+    _timing_warnings(http, scheduler, feeds, check)
     # checked even when store_path (--db) replaces it, but then its folder need not exist here
     written_store = check.typed(storage, "path", "storage", str, "newswatch.db",
                                 not_blank if store_path else _store_path_problem)
@@ -254,6 +255,26 @@ def _http(table: Mapping[str, Any], check: _Checker) -> HttpSettings:
     if (placeholder := placeholder_contact(http.user_agent)):
         check.warning("http.user_agent", placeholder)
     return http
+
+
+def _timing_warnings(http: HttpSettings, scheduler: SchedulerSettings, feeds: tuple[FeedSettings, ...],
+                     check: _Checker) -> None:
+    """Values valid alone that contradict each other: the daemon would quietly do other than written."""
+    for name in ("connect_timeout", "read_timeout"):
+        if (value := getattr(http, name)) > http.total_timeout:
+            check.warning(f"http.{name}", f"{value:g}s is longer than total_timeout ({http.total_timeout:g}s), "
+                                          "which ends every request first")
+    shortest = min((feed.interval_s for feed in feeds), default=None)
+    if shortest is None:
+        return
+    if scheduler.tick_s > shortest:
+        check.warning("scheduler.tick", f"{scheduler.tick_s:g}s is longer than the shortest feed interval "
+                                        f"({shortest}s): due feeds are looked for once a tick, so they are "
+                                        "polled less often than their interval says")
+    if scheduler.max_backoff_s < shortest:
+        check.warning("scheduler.max_backoff", f"{scheduler.max_backoff_s}s is shorter than the shortest feed "
+                                               f"interval ({shortest}s): a failing feed is never polled less "
+                                               "often than usual")
 
 
 def _max_interval(table: Mapping[str, Any], check: _Checker, default: float) -> float:

@@ -87,3 +87,20 @@ def test_close_matches_offer_names_that_start_with_what_was_written():
 
 def test_close_matches_offer_look_alikes_of_a_typo():
     assert close_matches("Nigeer", ["Niger", "Nigeria", "Chad"]) == ["Niger", "Nigeria"]
+
+
+def test_a_connect_timeout_longer_than_the_total_is_a_warning(tmp_path):
+    text = CONFIG.replace("allow_private_networks = false", 'connect_timeout = "90s"')
+    warnings = load_settings(write(tmp_path, text), environ={}).warnings
+    assert [(w.key, w.line) for w in warnings] == [("http.connect_timeout", 6)]
+
+
+def test_a_tick_longer_than_a_feed_interval_is_a_warning(tmp_path):
+    text = CONFIG + 'interval = "15m"\n\n[scheduler]\ntick = "1h"\n'
+    warnings = load_settings(write(tmp_path, text), environ={}).warnings
+    assert [(w.key, "polled less often" in w.message) for w in warnings] == [("scheduler.tick", True)]
+
+
+def test_a_max_backoff_shorter_than_a_feed_interval_is_a_warning(tmp_path):
+    text = CONFIG + '\n[scheduler]\nmax_backoff = "1m"\n'
+    assert [w.key for w in load_settings(write(tmp_path, text), environ={}).warnings] == ["scheduler.max_backoff"]
