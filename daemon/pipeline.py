@@ -193,8 +193,7 @@ class Pipeline:
 
     async def _ingest_new(self, feed: Feed, entry: Entry, url: str) -> str:
         fetched_at = self.clock()
-        extracted, raw, content_type, source, temporary = await self._article_text(feed, entry, entry.link,
-                                                                                   url)
+        extracted, raw, content_type, source, temporary = await self._article_text(feed, entry, entry.link, url)
         if extracted is None:
             outcome = self._skip(feed, entry, url, "no text", source)
             return "waiting" if temporary else outcome
