@@ -30,7 +30,7 @@ from daemon.feed_schedule import FeedSchedule
 from daemon.feeds import Entry, parse_feed
 from daemon.fetch import Fetcher, is_temporary
 from daemon.gazetteer import Gazetteer
-from daemon.publication_dates import earliest as _earliest, plausible as _plausible
+from daemon.publication_dates import earliest, plausible
 from daemon.settings import Settings
 from daemon.urls import canonical_url, host_of, is_above, scheme_twin
 from storage.records import Article, Feed, Skip
@@ -298,7 +298,7 @@ class Pipeline:
         (computed in a worker process: they need nothing but the text)."""
         title = extracted.title or entry.title or ""
         text = self._without_site_lines(host_of(url), extracted.text)[0]
-        published = _earliest(extracted.published_at, _plausible(entry.published_at, fetched_at)) or fetched_at
+        published = earliest(extracted.published_at, plausible(entry.published_at, fetched_at)) or fetched_at
         custom = tuple(sorted(self.settings.custom_regions.items()))
         return await self._in_worker(analyse, title, text, published, feed.region_hints, custom,
                                      self.settings.custom_places), text
@@ -332,7 +332,7 @@ class Pipeline:
         # Learned lines are looked up again here, with no await before the save, so the counts
         # written are those of the archive as it is now.
         site_lines = self._without_site_lines(host_of(url), extracted.text)[1]
-        published = _earliest(extracted.published_at, _plausible(entry.published_at, fetched_at))
+        published = earliest(extracted.published_at, plausible(entry.published_at, fetched_at))
         print_, features, tags = analysis.fingerprint, analysis.features, analysis.tags
         candidates = StoreCandidates(self.store)
         if known is None:

@@ -8,7 +8,7 @@ from html import escape
 import pytest
 
 from daemon.pagemeta import parse_datetime
-from daemon.pipeline import _earliest
+from daemon.publication_dates import earliest
 from daemon.urls import canonical_url, is_above
 from tests.daemon_world import newswatch, rss, write_config
 
@@ -86,9 +86,9 @@ def test_a_bare_gmt_after_an_iso_time_keeps_the_time_of_day():
 
 def test_a_page_day_without_a_time_yields_to_the_feed_time_of_the_next_day():
     feed = datetime(2024, 3, 5, 2, 0, tzinfo=timezone.utc)
-    assert _earliest(parse_datetime("2024-03-04", NOW), feed) == feed
+    assert earliest(parse_datetime("2024-03-04", NOW), feed) == feed
 
 
 def test_a_page_day_without_a_time_yields_to_the_feed_time_of_the_same_day():
     feed = datetime(2024, 3, 4, 15, 30, tzinfo=timezone.utc)
-    assert _earliest(parse_datetime("2024-03-04", NOW), feed) == feed
+    assert earliest(parse_datetime("2024-03-04", NOW), feed) == feed
