@@ -50,3 +50,11 @@ def test_the_malian_army_in_arabic_names_mali(gazetteer: Gazetteer) -> None:
 
 def test_the_arabic_word_for_financial_names_no_country(gazetteer: Gazetteer) -> None:
     assert mentioned_countries(tag("وزير المالية يعرض الميزانية على البرلمان", "", gazetteer)) == set()
+
+
+def test_the_malian_army_by_its_acronym_names_mali(gazetteer: Gazetteer) -> None:
+    assert focus_countries(tag("Les FAMa reprennent le contrôle d'une localité", "", gazetteer)) == {"ML"}
+
+
+def test_fame_in_spanish_names_no_country(gazetteer: Gazetteer) -> None:
+    assert mentioned_countries(tag("La fama del cantante no deja de crecer", "", gazetteer)) == set()
