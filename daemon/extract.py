@@ -93,8 +93,8 @@ def process_page(body: bytes, url: str, content_type: str | None = None,
         raise ExtractionError(url, f"extractor failed: {type(exc).__name__}") from exc
     if not raw_text.strip():
         raise ExtractionError(url, "no article text found")
-    site_name = clean_site_name(meta.site_name)
-    title = clean_title(meta.title, site_name, host)
+    site_name = _tidy(clean_site_name(meta.site_name))
+    title = _tidy(clean_title(meta.title, site_name, host))
     raw_text = hygiene(raw_text)
     cleaned = clean(raw_text, rules, title=title, host=host)
     if _looks_noisy(raw_text, cleaned):
@@ -106,7 +106,7 @@ def process_page(body: bytes, url: str, content_type: str | None = None,
                               else f"too little text ({words} words)")
     return Extracted(
         title=title,
-        author=clean_author(meta.author, site_name),
+        author=_tidy(clean_author(meta.author, site_name)),
         published_at=meta.published_at,
         site_name=site_name,
         language=meta.language,
@@ -121,6 +121,12 @@ def _trafilatura_text(tree: lxml.html.HtmlElement, url: str, *, fast: bool) -> s
     document = bare_extraction(tree, url=url, fast=fast, favor_precision=not fast,
                                include_comments=False)
     return (document.text or "") if document is not None else ""
+
+
+def _tidy(field: str | None) -> str | None:
+    """A title, author or site name through the same hygiene as the text: a stray control character
+    or lone surrogate from a page's metadata must not reach storage."""
+    return hygiene(field) or None if field else None
 
 
 def _looks_noisy(raw_text: str, cleaned: Cleaned) -> bool:

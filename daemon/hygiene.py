@@ -74,12 +74,15 @@ def _ranges(chars: list[str]) -> str:
 # The joiners U+200C/U+200D stay: Persian, Indic scripts and emoji need them.
 _CLASSES = _char_classes()
 _INVISIBLE, _SPACES, _LINE_BREAKS = _CLASSES["invisible"], _CLASSES["space"], _CLASSES["break"]
+_SURROGATES = re.compile("[\ud800-\udfff]+")   # lone halves (a JSON "\\ud800"): UTF-8 cannot store them
 
 
 def hygiene(text: str) -> str:
-    """NFC, no zero-width or control characters, mojibake repaired, one blank line between paragraphs."""
+    """NFC, no zero-width, control or lone surrogate characters, mojibake repaired, one blank line
+    between paragraphs."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if not text.isascii():
+        text = _SURROGATES.sub("", text)
         for _ in range(3):  # removing a control character can bring mojibake halves together
             repaired = _INVISIBLE.sub("", repair_mojibake(text))
             if repaired == text:

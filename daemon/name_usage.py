@@ -12,6 +12,7 @@ from daemon.place_matching import Match, Text, word
 
 _OPENING_QUOTES = frozenset("“\"'‘«")
 _CLOSING_QUOTES = frozenset("”\"'’»")
+_SENTENCE_GAP = " \t\"“‘'("       # passed over when asking what ends before a word
 
 AFFILIATION_REACH = 6        # tokens back from "in X" to the institution word ("Flight Center in X")
 CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moon", "NASA", ...
@@ -50,8 +51,8 @@ def is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer)
 
 def _opens_sentence(text: Text, index: int) -> bool:
     """Whether word index opens the title or a sentence, so its capital says nothing of a name."""
-    before = text.doc[:text.starts[index]].rstrip(" \t\"“‘'(")
-    return not before or before[-1] in ".!?:\n"
+    before = text.char_before(text.starts[index], _SENTENCE_GAP)
+    return not before or before in ".!?:\n"
 
 
 def _second_half_of_double_name(text: Text, match: Match, matched: set[int], amb: Ambiguity) -> bool:
@@ -171,9 +172,9 @@ def is_locative(text: Text, first: int, amb: Ambiguity) -> bool:
 def is_common_word(text: Text, match: Match) -> bool:
     """A one-word name that opens a sentence or stands in the title while the text also writes it in
     lowercase: the word, not a town ("Dari" is Indonesian "from", "Deal" the noun in a title)."""
-    if match.first != match.last or text.words[match.first].lower() not in text.lowercase_words:
+    if match.first != match.last or text.lowered_words[match.first] not in text.lowercase_words:
         return False
     if match.start < text.title_end:
         return True
-    before = text.doc[:match.start].rstrip(" \t\"“‘'(")
-    return not before or before[-1] in ".!?:\n"
+    before = text.char_before(match.start, _SENTENCE_GAP)
+    return not before or before in ".!?:\n"

@@ -26,6 +26,7 @@ _PUBLISHED_META = (
     "cxenseparse:recs:publishtime", "article.published", "originalpublicationdate",
 )
 _EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+_AUTHOR_CHARS = 300          # longer author values are hostile or a paragraph; the regexes below see no more
 _TITLE_SEPARATOR = re.compile(r"(\s+[|\-–—·•»:/]{1,2}\s+)")
 _AUTHOR_SPLIT = re.compile(r"\s*[;,]\s*|\s+(?:and|und|et|y|e)\s+|\s*&\s*")
 _AFFILIATION = re.compile(r"\s+[|–—-]\s+.*$")
@@ -33,7 +34,7 @@ _AUTHOR_PREFIX = re.compile(r"^(?:by|written by|words by|par|por|von|door|di|de)
 _TRAILING_SEPARATOR = re.compile(r"\s+[|\-–—·•»:/]{1,2}\s+$")
 _LEADING_SEPARATOR = re.compile(r"^\s+[|\-–—·•»:/]{1,2}\s+")
 _CALENDAR_WORDS = {w.casefold() for w in (*calendar.month_name, *calendar.day_name) if w}
-_EMAIL = re.compile(r"\S+@\S+")
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+")
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(?=$|[-_])")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _NAMED_OFFSET = re.compile(r"\s*(?:GMT|UTC)\s*(?:([+-])(\d{1,2}):?(\d{2})?)?$", re.I)  # "… GMT-05:00"
@@ -201,7 +202,10 @@ def parse_datetime(value: str | None, now: datetime | None = None) -> datetime |
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    moment = moment.astimezone(timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # "9999-12-31T23:59:59-05:00" is past the last datetime once in UTC
+        return None
     now = now or datetime.now(timezone.utc)
     if moment < _EARLIEST or moment > now + timedelta(days=1):
         return None
@@ -217,7 +221,7 @@ def _parse_any(text: str) -> datetime | None:
         pass
     try:
         return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         pass
     match = _ISO_DATE.search(text)
     if match:
@@ -284,6 +288,7 @@ def clean_author(author: str | None, site_name: str | None = None) -> str | None
     if not author:
         return None
     names: list[str] = []
+    author = " ".join(author.split())[:_AUTHOR_CHARS]
     for name in _AUTHOR_SPLIT.split(_EMAIL.sub("", author)):
         name = _AUTHOR_PREFIX.sub("", " ".join(name.split()))
         name = _AFFILIATION.sub("", name).strip(" ,|-–—:")

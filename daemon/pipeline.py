@@ -30,6 +30,7 @@ from daemon.feed_schedule import FeedSchedule
 from daemon.feeds import Entry, parse_feed
 from daemon.fetch import Fetcher, is_temporary
 from daemon.gazetteer import Gazetteer
+from daemon.hygiene import hygiene
 from daemon.publication_dates import earliest, plausible
 from daemon.settings import Settings
 from daemon.urls import canonical_url, host_of, is_above, scheme_twin
@@ -250,7 +251,9 @@ class Pipeline:
         if len(text.split()) < MIN_FEED_TEXT_WORDS:
             return None, None, None, f"{page_problem}; feed content too short ({len(text.split())} words)", temporary
         log.info("article.fallback", url=url, reason=page_problem)
-        return Extracted(title=entry.title or None, author=entry.author, published_at=entry.published_at,
+        # a lone surrogate (a feed's "&#xD800;") would stop the SQLite write
+        title, author = (hygiene(value or "") or None for value in (entry.title, entry.author))
+        return Extracted(title=title, author=author, published_at=entry.published_at,
                          site_name=feed.title or None, language=None, text=text, canonical_url=None), \
             None, None, "feed", False
 

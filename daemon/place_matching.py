@@ -58,6 +58,19 @@ class Text:
         """The words the text writes in lowercase: a capitalised one among them may be that word."""
         return frozenset(w for w in self.words if w.islower())
 
+    @functools.cached_property
+    def lowered_words(self) -> list[str]:
+        """Each word lowercased once: a CJK run is one long word, so per-match lowering is quadratic."""
+        return [w.lower() for w in self.words]
+
+    def char_before(self, pos: int, skip: str | None = None) -> str:
+        """The character before pos once the characters in skip (whitespace when None) are passed;
+        "" at the start. Scans back only over those, never copies the text before pos."""
+        i = pos
+        while i > 0 and (self.doc[i - 1].isspace() if skip is None else self.doc[i - 1] in skip):
+            i -= 1
+        return self.doc[i - 1] if i else ""
+
     def capitalised(self, i: int) -> bool:
         first = self.words[i][0]
         return first.isalpha() and not first.islower()
@@ -163,7 +176,7 @@ def _usable(entries: tuple[NameEntry, ...], text: Text, first: int, last: int) -
             surface = surface or letters_only(text.doc[text.starts[first]:text.ends[last]])
             if surface != entry.exact and not (text.all_caps and surface.upper() == entry.exact.upper()):
                 continue
-        if entry.after_comma and text.doc[:text.starts[first]].rstrip()[-1:] != "," \
+        if entry.after_comma and text.char_before(text.starts[first]) != "," \
                 and not _abbreviation_mid_sentence(text, last):
             continue
         kept.append(entry)
