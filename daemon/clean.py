@@ -22,6 +22,7 @@ _WORD = re.compile(r"\w+")
 _LIST_MARK = re.compile(r"^(?:[-–—•*·▪►»]|\d{1,2}[.)])\s+")
 _MENU_LINE_END = re.compile(r"[.!?…:;。！？؟۔]$")
 _INTRODUCES_LIST = (":", "：")
+_RULE_MAX_CHARS = 2000  # clutter lines are short; longer paragraphs skip the teaser, widget and tail rules
 _DATE_ANCHOR = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 
 
@@ -89,21 +90,31 @@ def _strip_phrases(paragraph: str, sets: tuple[PatternSet, ...], removed: list[s
     """Cut prompts out at sentence boundaries; what stays must still read as text."""
     for pattern_set in sets:
         for pattern in pattern_set.phrases:
-            for match in _sentence_matches(pattern, paragraph):
-                removed.append(match.group(0).strip())
-                paragraph = (paragraph[:match.start()] + " " + paragraph[match.end():]).strip()
+            matches = _sentence_matches(pattern, paragraph)
+            if not matches:
+                continue
+            removed.extend(m.group(0).strip() for m in reversed(matches))
+            pieces = [paragraph[end:start] for end, start in
+                      zip([0, *(m.end() for m in matches)], [*(m.start() for m in matches), len(paragraph)])]
+            paragraph = " ".join(pieces).strip()  # one rebuild however many prompts there are
     return paragraph
 
 
 def _sentence_matches(pattern: re.Pattern[str], paragraph: str) -> list[re.Match[str]]:
-    """Matches that start where a sentence starts, last first so earlier offsets stay valid."""
-    found = [m for m in pattern.finditer(paragraph)
-             if m.group(0).strip() and (m.start() == 0 or paragraph[:m.start()].rstrip()[-1:] in ".!?…\"”")]
-    return sorted(found, key=lambda m: m.start(), reverse=True)
+    """Matches that start where a sentence starts, in order of position."""
+    return [m for m in pattern.finditer(paragraph)
+            if m.group(0).strip() and (m.start() == 0 or _char_before(paragraph, m.start()) in ".!?…\"”")]
+
+
+def _char_before(text: str, index: int) -> str:
+    """The last non-space character before index ('' if none), without copying the text."""
+    while index and text[index - 1].isspace():
+        index -= 1
+    return text[index - 1] if index else ""
 
 
 def _is_teaser(paragraph: str, sets: tuple[PatternSet, ...], limits: Limits) -> bool:
-    if _words(paragraph) > limits.teaser_max_words:
+    if len(paragraph) > _RULE_MAX_CHARS or _words(paragraph) > limits.teaser_max_words:
         return False
     return any(s.teasers is not None and s.teasers.match(paragraph) for s in sets)
 
@@ -126,35 +137,42 @@ def _headline_like(paragraph: str, max_words: int) -> bool:
 
 
 def _is_widget_heading(paragraph: str, sets: tuple[PatternSet, ...]) -> bool:
-    return _words(paragraph) <= 8 and _full_match(paragraph, sets, "widgets")
+    return len(paragraph) <= _RULE_MAX_CHARS and _words(paragraph) <= 8 and _full_match(paragraph, sets, "widgets")
 
 
 def _drop_widgets(paragraphs: list[str], sets: tuple[PatternSet, ...], limits: Limits,
                   removed: list[str]) -> list[str]:
     """A widget heading takes its teaser lines with it: all of them when it closes the text
-    (what follows is short, smaller than the body, and made largely of headlines)."""
+    (what follows is short, smaller than the body, and made largely of headlines).
+    Word counts run as the text is read, so many headings cost no more than one."""
     kept: list[str] = []
+    words_before = 0
     index = 0
     while index < len(paragraphs):
         paragraph = paragraphs[index]
         if not _is_widget_heading(paragraph, sets):
             kept.append(paragraph)
+            words_before += _words(paragraph)
             index += 1
             continue
         removed.append(paragraph)
-        rest = paragraphs[index + 1:]
-        words_before = sum(_words(p) for p in kept)
-        headlines = sum(1 for p in rest if _headline_like(p, limits.widget_line_max_words))
-        if rest and all(_words(p) <= limits.widget_tail_max_words for p in rest) \
-                and sum(_words(p) for p in rest) < words_before and len(rest) <= 12 \
-                and headlines >= 0.4 * len(rest):
-            removed.extend(rest)
+        if len(paragraphs) - index - 1 <= 12 and _closes_text(paragraphs[index + 1:], words_before, limits):
+            removed.extend(paragraphs[index + 1:])
             break
         index += 1
         while index < len(paragraphs) and _headline_like(paragraphs[index], limits.widget_line_max_words):
             removed.append(paragraphs[index])
             index += 1
     return kept
+
+
+def _closes_text(rest: list[str], words_before: int, limits: Limits) -> bool:
+    """Whether the few paragraphs after a widget heading are its closing teaser list."""
+    if not rest:
+        return False
+    headlines = sum(1 for p in rest if _headline_like(p, limits.widget_line_max_words))
+    return all(_words(p) <= limits.widget_tail_max_words for p in rest) \
+        and sum(_words(p) for p in rest) < words_before and headlines >= 0.4 * len(rest)
 
 
 def _tokens(text: str) -> list[str]:
@@ -215,7 +233,7 @@ def _drop_tail(paragraphs: list[str], sets: tuple[PatternSet, ...], limits: Limi
     first_tail = max(1, len(paragraphs) - limits.tail_paragraphs)
     kept = paragraphs[:first_tail]
     for paragraph in paragraphs[first_tail:]:
-        if _full_match(paragraph, sets, "tail"):
+        if len(paragraph) <= _RULE_MAX_CHARS and _full_match(paragraph, sets, "tail"):
             removed.append(paragraph)
         else:
             kept.append(paragraph)
