@@ -79,35 +79,30 @@ def one_pass(store: Store, rules: list[AlertRule]):
     return asyncio.run(run())
 
 
-def test_a_receiver_trickling_its_headers_fails_the_attempt_at_the_deadline(store):
-    receiver, rule = trickling(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+def one_alert_to_a_trickling_receiver(store: Store, answer_start: bytes):
+    """Queue one alert for a receiver that sends answer_start and then a byte at a time; run one pass."""
+    receiver, rule = trickling(answer_start)
     try:
         queue(store, rule)
-        outcome = one_pass(store, [rule])
+        return one_pass(store, [rule])
     finally:
         receiver.close()
+
+
+def test_a_receiver_trickling_its_headers_fails_the_attempt_at_the_deadline(store):
+    outcome = one_alert_to_a_trickling_receiver(store, b"HTTP/1.1 200 OK\r\nX-Slow: ")
     assert (outcome.delivered, outcome.retrying) == (0, 1)
 
 
 def test_an_attempt_cut_at_the_deadline_is_recorded_as_a_timeout_and_retried_with_backoff(store):
-    receiver, rule = trickling(b"HTTP/1.1 200 OK\r\nX-Slow: ")
-    try:
-        queue(store, rule)
-        one_pass(store, [rule])
-    finally:
-        receiver.close()
+    one_alert_to_a_trickling_receiver(store, b"HTTP/1.1 200 OK\r\nX-Slow: ")
     row = store.deliveries()[0]
     assert (row["status"], row["attempts"], row["last_error"], row["next_attempt_at"]) == (
         "pending", 1, "timeout: no answer within 0.5 s", (NOW + timedelta(seconds=30)).isoformat())
 
 
 def test_a_receiver_answering_200_then_trickling_its_body_has_the_alert_delivered(store):
-    receiver, rule = trickling(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n")
-    try:
-        queue(store, rule)
-        outcome = one_pass(store, [rule])
-    finally:
-        receiver.close()
+    outcome = one_alert_to_a_trickling_receiver(store, b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n")
     assert outcome.delivered == 1
 
 
