@@ -75,6 +75,7 @@ class Ambiguity:
     affiliation_verbs: frozenset[str]
     market_words: frozenset[str]
     civic_words: frozenset[str]
+    civic_phrases: frozenset[str]
     state_nouns: frozenset[str]
     territory_nouns: frozenset[str]
     capital_nouns: frozenset[str]

@@ -2,9 +2,10 @@
 
 Currency, spelling, time formats and institutions say where a story was written, which decides
 between namesakes that nothing else in the article tells apart ("London" priced in dollars with
-"councillors" is London, Ontario). The cues are facts of usage in daemon/data/locale_cues.toml; they
-lean the choice of a meaning and never tag a country by themselves. Most cues are word-set lookups,
-so reading them costs a fraction of a millisecond per article.
+"councillors" is London, Ontario). The cues are facts of usage in daemon/data/locale_cues.toml.
+They lean the choice of a meaning, and they name the paper's home country: what local news that names
+no place at all is about (an arrest reported in Japanese, a Brazilian ward's report). Most cues are
+word-set lookups, so reading them costs a fraction of a millisecond per article.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class _Cue:
     exact_words: frozenset[str]
     phrases: tuple[str, ...]         # lower-case
     pattern: re.Pattern[str] | None
+    votes: int = 1                   # a script written in one country only is worth two cues
 
     def found(self, text: str, lowered: str, words: set[str], lowered_words: set[str]) -> bool:
         return (not self.words.isdisjoint(lowered_words) or not self.exact_words.isdisjoint(words)
@@ -40,7 +42,7 @@ def _cues() -> tuple[_Cue, ...]:
         spec = tomllib.load(handle)
     return tuple(_Cue(tuple(cue["countries"]), frozenset(w.lower() for w in cue.get("words", ())),
                       frozenset(cue.get("exact_words", ())), tuple(p.lower() for p in cue.get("phrases", ())),
-                      re.compile(cue["pattern"]) if "pattern" in cue else None)
+                      re.compile(cue["pattern"]) if "pattern" in cue else None, cue.get("votes", 1))
                  for cue in spec["cue"])
 
 
@@ -56,7 +58,7 @@ def locale_votes(text: str, words: Iterable[str] | None = None) -> dict[str, int
     for cue in _cues():
         if cue.found(text, lowered, found, lowered_words):
             for code in cue.countries:
-                votes[code] = votes.get(code, 0) + 1
+                votes[code] = votes.get(code, 0) + cue.votes
     return votes
 
 

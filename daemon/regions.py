@@ -65,7 +65,9 @@ def analyse(title: str, text: str, gazetteer: Gazetteer,
     votes = locale_votes(prepared.doc, prepared.words)
     mentions = resolve_mentions(prepared, find_names(prepared, gazetteer), gazetteer, hints, votes)
     home = leading_locale(votes) if max(votes.values(), default=0) >= HOME_VOTES else None
-    civic = len(gazetteer.ambiguity.civic_words.intersection(map(str.lower, prepared.words))) >= CIVIC_MIN
+    amb = gazetteer.ambiguity
+    civic = (len(amb.civic_words.intersection(map(str.lower, prepared.words)))
+             + sum(phrase in prepared.doc for phrase in amb.civic_phrases)) >= CIVIC_MIN
     datelined = frozenset(m.country for m in mentions if m.country and prepared.in_dateline(m.span[0]))
     # The headline is the writer's own word on what the story is about: a country it names as a
     # place or acting ("Bénin-Niger :", "مبعوث أمريكي في نيامي") needs a smaller share of the top.
@@ -120,6 +122,8 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
     focus = _focus_countries(countries, evidence, evident, prominent | headlined, located, home, floor,
                              CIVIC_SOLE_COUNT if civic else SOLE_MIN_COUNT, datelined, titled,
                              brief=words <= BRIEF_WORDS)
+    if not countries and home and civic:   # no country named: the local news of the paper's own country
+        countries, focus = [home], {home}
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
     rolled: dict[str, float] = defaultdict(float)
     rolled_count: dict[str, int] = defaultdict(int)

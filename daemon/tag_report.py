@@ -27,7 +27,9 @@ def report(title: str, text: str, gazetteer: Gazetteer, hints: Sequence[str] = (
 
     countries = [t for t in tags if t.kind == "country"]
     return {
-        "focus": [{"id": t.region_id, "name": name(t.region_id), "score": t.score} for t in countries if t.focus],
+        # A focus with no mentions is the paper's home: local news that names no place (regions.py)
+        "focus": [{"id": t.region_id, "name": name(t.region_id), "score": t.score, "home": not t.mentions}
+                  for t in countries if t.focus],
         "mentioned": [{"id": t.region_id, "name": name(t.region_id), "score": t.score}
                       for t in countries if not t.focus],
         "regions": [{"id": t.region_id, "name": name(t.region_id), "kind": t.kind, "focus": t.focus}
@@ -44,6 +46,8 @@ def describe(title: str, text: str, gazetteer: Gazetteer, hints: Sequence[str] =
              "regions:   " + (", ".join(r["name"] + (" (focus)" if r["focus"] else "") for r in data["regions"])
                              or "none"),
              "names read as places:" if data["names"] else "no names read as places"]
+    for country in (c for c in data["focus"] if c["home"]):
+        lines.insert(1, f"           {country['name']}: no place named; local news written the way its papers write")
     for row in data["names"]:
         notes = [f"weight {row['weight']:g}"] + [note for note in row["notes"]]
         lines.append(f"  \"{row['words']}\" -> {row['place']} ({row['kind']}); " + ", ".join(notes))
