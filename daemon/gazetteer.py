@@ -76,6 +76,7 @@ class Ambiguity:
     market_words: frozenset[str]
     civic_words: frozenset[str]
     civic_phrases: frozenset[str]
+    posting_nouns: frozenset[str]
     state_nouns: frozenset[str]
     territory_nouns: frozenset[str]
     capital_nouns: frozenset[str]

@@ -155,14 +155,15 @@ def is_affiliation(text: Text, match: Match, amb: Ambiguity) -> bool:
 
 
 def is_locative(text: Text, first: int, amb: Ambiguity) -> bool:
-    """Whether a place preposition precedes the name ("in Mali", "in central Mali", "across the")."""
+    """Whether a place preposition precedes the name ("in Mali", "in central Mali", "across the"); not
+    in a diplomat's posting ("ambassador to Ukraine"), which names no place where the story happens."""
     i = first - 1
     if i >= 0 and text.doc[text.ends[i]:text.starts[first]] in ("-", "–", "—") and text.capitalised(i):
         i -= 1                                  # "across the Niger-Mali border": both are places
     for _ in range(4):
         before = word(text, i)
         if before in amb.locatives:
-            return True
+            return not (before in ("to", "To") and word(text, i - 1) in amb.posting_nouns)
         if before not in amb.locative_fillers:
             return False
         i -= 1

@@ -79,3 +79,21 @@ def test_a_word_that_opens_a_sentence_and_is_written_lowercase_elsewhere_is_the_
 def test_a_town_that_opens_a_sentence_stays_a_town_when_never_written_lowercase(gazetteer: Gazetteer) -> None:
     text = "Officials met on Monday. Dari residents said the well had run dry for a week in Dari."
     assert countries_in(text, gazetteer) == {"IN"}
+
+
+def test_a_country_named_as_a_diplomats_posting_is_not_placed(gazetteer: Gazetteer) -> None:
+    mentions, _ = analyse("Envoy testifies", "The former ambassador to Moldova testified before the committee.",
+                          gazetteer)
+    assert [(words, mention.located) for words, mention in mentions] == [("Moldova", False)]
+
+
+def test_a_journey_to_a_country_still_places_it(gazetteer: Gazetteer) -> None:
+    mentions, _ = analyse("Envoy travels", "The ambassador flew to Moldova on Monday.", gazetteer)
+    assert [(words, mention.located) for words, mention in mentions] == [("Moldova", True)]
+
+
+def test_a_story_about_an_envoy_is_not_about_the_country_of_the_posting(gazetteer: Gazetteer) -> None:
+    text = ("The former U.S. ambassador to Moldova testified on Tuesday before a U.S. House committee. "
+            "The ambassador to Moldova said the U.S. State Department had ignored her warnings. U.S. "
+            "lawmakers asked why the ambassador to Moldova had been recalled.")
+    assert "MD" not in focus_countries(tag("Recalled envoy testifies", text, gazetteer))
