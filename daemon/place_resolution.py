@@ -24,7 +24,8 @@ from daemon.place_matching import Match, Text, word
 BIG_CITY = 300_000           # a city this large may stand alone, without other evidence
 ANCHOR_CITY = 1_000_000      # a city this large is evidence for its country when resolving others
 UNIQUE_CITY = 100_000        # a city whose name exists in one country only may stand alone from here
-PLACED_UNIQUE_CITY = 15_000  # ... or from here when a place preposition names it one ("attack near Kidal")
+PLACED_UNIQUE_CITY = 15_000  # ... or from here when a place preposition names it one ("attack near Kidal"),
+DOMINANT_RATIO = 3.0         # ... as may one this many times larger than all its namesakes abroad ("in Gao")
 LOCAL_REPEATS = 2            # ... or at any size when named this often and once as a place ("in Ozark")
                              # or by a name of several words ("Grand Ledge"): the town a local story is about
 
@@ -318,11 +319,19 @@ def _city_supported(text: Text, match: Match, entry: NameEntry, confirmed: bool,
             or others.get(entry.country, 0.0) >= COHERENT_SUPPORT
             or unique and own in article.local_names
             or unique and entry.population >= UNIQUE_CITY and not _foreign_to_home(entry.country, article)
-            or unique and entry.population >= PLACED_UNIQUE_CITY and is_locative(text, match.first, amb)
+            or (unique or _dominant(match, entry)) and entry.population >= PLACED_UNIQUE_CITY
+            and is_locative(text, match.first, amb)
             and not _foreign_to_home(entry.country, article)
             or entry.population >= BIG_CITY and surface not in amb.weak_city_names
             or entry.country == article.home and (own in article.repeated or match.first != match.last
                                                   or is_locative(text, match.first, amb)))
+
+
+def _dominant(match: Match, entry: NameEntry) -> bool:
+    """A town whose namesakes abroad are all far smaller: Gao, Mali (133,000 people) beside Gao,
+    Burkina Faso (26,000); Kayes, Mali beside Kayes, Congo. Named as a place, it is the big one."""
+    abroad = sum(e.population for e in match.entries if e.country != entry.country)
+    return all(e.kind == "city" for e in match.entries) and entry.population >= DOMINANT_RATIO * abroad
 
 
 def _foreign_to_home(country: str | None, article: _Evidence) -> bool:

@@ -56,3 +56,19 @@ def test_the_kind_of_place_may_stand_between_the_preposition_and_the_town(title:
 def test_within_the_framework_of_is_no_mauritanian_town(gazetteer: Gazetteer) -> None:
     text = "وقعت الحكومة اتفاقا جديدا في إطار التعاون الأمني مع شركائها."
     assert mentioned_countries(tag("", text, gazetteer)) == set()
+
+
+@pytest.mark.parametrize("title", ["Two soldiers killed in an attack in Gao",
+                                   "Inondations à Kayes : des centaines de sinistrés",
+                                   "Floods in the Kayes region displace farmers"])
+def test_a_town_far_larger_than_its_namesakes_abroad_stands_alone_as_a_place(title: str, gazetteer: Gazetteer) -> None:
+    assert focus_countries(tag(title, "", gazetteer)) == {"ML"}
+
+
+def test_the_smaller_namesake_is_read_when_the_article_names_its_country(gazetteer: Gazetteer) -> None:
+    title = "Congo-Brazzaville : des inondations à Kayes font des centaines de sinistrés"
+    assert mentioned_countries(tag(title, "", gazetteer)) == {"CG"}
+
+
+def test_a_town_shared_with_namesakes_of_its_size_still_needs_its_country(gazetteer: Gazetteer) -> None:
+    assert mentioned_countries(tag("Clashes in Mao leave three dead", "", gazetteer)) == set()
