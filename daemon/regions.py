@@ -119,9 +119,10 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
     evident = {c: count[c] - incidental.get(c, 0) for c in countries}
     floor = max(FOCUS_MIN, FOCUS_DENSITY * math.sqrt(words))
     headlined = _headlined(countries, prominent, located, gazetteer)
+    grouped = _grouped(countries, prominent, gazetteer)
     focus = _focus_countries(countries, evidence, evident, prominent | headlined, located, home, floor,
                              CIVIC_SOLE_COUNT if civic else SOLE_MIN_COUNT, datelined, titled,
-                             brief=words <= BRIEF_WORDS)
+                             brief=words <= BRIEF_WORDS, grouped=grouped)
     if not countries and home and civic:   # no country named: the local news of the paper's own country
         countries, focus = [home], {home}
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
@@ -163,11 +164,20 @@ def _headlined(countries: list[str], prominent: set[str], located: dict[str, int
     return {c for c in countries if located.get(c) and regions.intersection(gazetteer.containing(c))}
 
 
+def _grouped(countries: list[str], prominent: set[str], gazetteer: Gazetteer) -> set[str]:
+    """The members of a group the title names ("ECOWAS gives the three Sahel states more time")
+    when the text names every one of them: the story is about each member alike."""
+    groups = [gazetteer.members(r) for r in prominent
+              if (region := gazetteer.region(r)) is not None and region.kind in HEADLINE_KINDS]
+    return {c for members in groups if members and members <= set(countries) for c in members}
+
+
 def _focus_countries(countries: list[str], score: dict[str, float], count: dict[str, int],
                      prominent: set[str], located: dict[str, int], home: str | None,
                      floor: float = FOCUS_MIN, sole_count: int = SOLE_MIN_COUNT,
                      datelined: frozenset[str] = frozenset(),
-                     titled: frozenset[str] = frozenset(), brief: bool = False) -> set[str]:
+                     titled: frozenset[str] = frozenset(), brief: bool = False,
+                     grouped: set[str] = frozenset()) -> set[str]:
     """The few countries the article is about: heavy enough, near the top, not one stray mention.
 
     home is the paper's own country by its locale cues: where its stories happen unless they say
@@ -194,7 +204,7 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
                                     or count[only] >= SOLE_UNPLACED_COUNT)
     share = {c: DATELINE_SHARE if c in datelined else TITLE_SHARE if c in titled else FOCUS_SHARE for c in countries}
     chosen = [c for c in countries
-              if (weight[c] >= floor or sole or (brief and c in titled)) and weight[c] >= share[c] * top
+              if c in grouped or (weight[c] >= floor or sole or (brief and c in titled)) and weight[c] >= share[c] * top
               and (count[c] >= 2 or c in prominent or sole)
               and (sole or c in prominent or c == home or located.get(c, 0) >= FOCUS_MIN_PLACED)]
     chosen.sort(key=lambda c: -weight[c])
