@@ -30,6 +30,7 @@ from daemon.urls import host_of
 
 ACCEPT_ENCODING = "gzip, deflate, br"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
 SCHEMES = frozenset({"http", "https"})
 THROTTLE_DEFAULT_S = 60.0   # how long a host that said 429 without Retry-After is left alone
 # Failures that say "not now" rather than "not ever": the same URL may well work on the next poll.
@@ -52,6 +53,7 @@ class Response:
     etag: str | None
     last_modified: str | None
     elapsed_ms: int
+    moved_permanently: bool = False   # reached through redirects, every hop a 301 or 308: url is the new home
 
     @property
     def not_modified(self) -> bool:
@@ -187,7 +189,7 @@ class Fetcher:
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self._settings.total_timeout):
-                    final_url, response, body = await self._follow(url, headers)
+                    final_url, response, body, moved = await self._follow(url, headers)
             except TimeoutError:
                 raise FetchError(url, "total timeout") from None
             except FetchError as exc:
@@ -197,10 +199,11 @@ class Fetcher:
         lowered = MappingProxyType({k.lower(): v for k, v in response.headers.items()})
         return Response(url=final_url, status=response.status_code, headers=lowered, body=body,
                         etag=lowered.get("etag"), last_modified=lowered.get("last-modified"),
-                        elapsed_ms=int((time.monotonic() - started) * 1000))
+                        elapsed_ms=int((time.monotonic() - started) * 1000), moved_permanently=moved)
 
-    async def _follow(self, url: str, headers: dict[str, str]) -> tuple[str, httpx.Response, bytes]:
-        current, visited = url, set()
+    async def _follow(self, url: str, headers: dict[str, str]) -> tuple[str, httpx.Response, bytes, bool]:
+        """The final URL, response and body, and whether every redirect on the way was permanent."""
+        current, visited, hops = url, set(), set()
         for _ in range(self._settings.max_redirects + 1):
             if not self._settings.allow_private_networks:
                 await self._guard(url, current)
@@ -224,14 +227,16 @@ class Fetcher:
                         raise FetchError(url, "bad redirect", status=status) from None
                     if current in visited:
                         raise FetchError(url, "redirect loop", status=status)
+                    hops.add(status)
                     continue
                 if status == 304:
-                    return current, response, b""
+                    return current, response, b"", bool(hops) and hops <= PERMANENT_REDIRECTS
                 if not 200 <= status < 300:
                     retry = parse_retry_after(response.headers.get("retry-after"),
                                               cap=self._settings.max_retry_after)
                     raise FetchError(url, f"http {status}", status=status, retry_after=retry)
-                return current, response, await self._read_body(url, response)
+                return (current, response, await self._read_body(url, response),
+                        bool(hops) and hops <= PERMANENT_REDIRECTS)
             finally:
                 await response.aclose()
         raise FetchError(url, "too many redirects")

@@ -25,6 +25,7 @@ from daemon.alerts import matching_alerts
 from daemon.analysis import Analysis, analyse
 from daemon.candidates import StoreCandidates
 from daemon.errors import ExtractionError, FeedParseError, FetchError
+from daemon.entry_retries import still_waiting
 from daemon.extract import Extracted, process_page, text_from_feed_html
 from daemon.feed_schedule import FeedSchedule
 from daemon.feeds import Entry, parse_feed
@@ -92,11 +93,17 @@ class Pipeline:
 
     async def _poll(self, feed: Feed, started: float, bound, now: datetime) -> PollResult:
         try:
-            response = await self.fetcher.get(feed.url, etag=feed.etag, last_modified=feed.last_modified,
-                                              accept=FEED_ACCEPT)
+            response = await self.fetcher.get(feed.moved_to or feed.url, etag=feed.etag,
+                                              last_modified=feed.last_modified, accept=FEED_ACCEPT)
         except FetchError as exc:
+            if feed.moved_to and exc.status in (404, 410):   # the new home is gone: back to the configured URL
+                bound.warning("feed.move_undone", moved_to=feed.moved_to, status=exc.status)
+                feed = replace(feed, moved_to=None)
             return self._feed_failed(feed, now, exc.reason, started, bound, http_status=exc.status,
                                      retry_after=exc.retry_after)
+        if response.moved_permanently:   # polled there from now on; the feed keeps its id and configured URL
+            bound.warning("feed.moved", old=feed.moved_to or feed.url, new=response.url, action="update the config")
+            feed = replace(feed, moved_to=response.url)
         if response.not_modified:
             schedule = self.schedule.done(feed, now, "not modified", ms=_ms(started), http_status=response.status,
                                           size=0, new=0, etag=response.etag or feed.etag,
@@ -197,7 +204,7 @@ class Pipeline:
         extracted, raw, content_type, source, temporary = await self._article_text(feed, entry, entry.link, url)
         if extracted is None:
             outcome = self._skip(feed, entry, url, "no text", source)
-            return "waiting" if temporary else outcome
+            return "waiting" if temporary and self._still_waiting(feed, entry, url, "no text", source) else outcome
         if source == "page":
             url = self._page_url(url, extracted)
             if self._known(feed, entry, url):
@@ -206,10 +213,16 @@ class Pipeline:
         return self._store(feed, entry, url, extracted, analysis, text, raw, content_type, source, fetched_at)
 
     async def _recheck(self, feed: Feed, entry: Entry, url: str, known: KnownArticle) -> str:
-        """The feed re-stamped a stored entry: fetch it again and, if its text changed, revise it in place."""
+        """The feed re-stamped a stored entry: fetch it again and, if its text changed, revise it in place.
+        A passing failure leaves the article unchecked ("waiting"), so a later poll tries again."""
         fetched_at = self.clock()
-        extracted, raw, content_type, source, _ = await self._article_text(feed, entry, entry.link or url, url)
+        extracted, raw, content_type, source, temporary = await self._article_text(feed, entry, entry.link or url,
+                                                                                   url)
         if extracted is None:
+            if temporary:
+                self._skip(feed, entry, url, "revision not fetched", source)
+                if self._still_waiting(feed, entry, url, "revision not fetched", source):
+                    return "waiting"
             self.store.mark_checked(known.id, fetched_at, entry.updated_at)
             return "known"
         analysis, text = await self._analysed(feed, entry, url, extracted, fetched_at)
@@ -371,6 +384,10 @@ class Pipeline:
         if removed:
             log.debug("article.site_lines_removed", host=host, lines=len(removed))
         return clean_text, SiteLines(host, tuple(lines.items()))
+
+    def _still_waiting(self, feed: Feed, entry: Entry, url: str, reason: str, detail: str) -> bool:
+        skip = Skip(url=url, reason=reason, feed_id=feed.id, guid=entry.guid, detail=detail)
+        return still_waiting(self.store, skip, feed.url, self.clock(), self.settings.scheduler)
 
     def _skip(self, feed: Feed, entry: Entry, url: str | None, reason: str, detail: str) -> str:
         self.store.record_skip(Skip(url=url or "", reason=reason, feed_id=feed.id, guid=entry.guid,

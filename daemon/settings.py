@@ -68,6 +68,11 @@ class SchedulerSettings:
     adaptive: bool = True
     max_interval_s: int = 4 * 3600
     feed_hints: bool = True
+    # An entry whose page keeps failing for a passing reason (5xx, 429, timeout) holds its feed's old
+    # validators; past this many tries or this long it is given up, so the feed can answer 304 again.
+    # Six tries spans at least an hour and a half at the usual 15-minute interval; a day covers an outage.
+    entry_max_tries: int = 6
+    entry_max_wait_s: int = 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)

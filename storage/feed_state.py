@@ -35,6 +35,7 @@ class FeedStateMixin:
     def sync_feeds(self, feeds: Sequence[Feed], now: datetime) -> None:
         """Make the feeds table match the config: add new feeds (due now), update names, hints
         and intervals, and stop polling feeds no longer in the config (their rows and articles stay).
+        A feed whose config URL is replaced by the URL it moved to keeps its row (id, state, history).
         A changed interval drops the wait in effect worked out from the old one, until the next poll."""
         urls = {f.url for f in feeds}
         with self.transaction():  # type: ignore[attr-defined]
@@ -42,6 +43,12 @@ class FeedStateMixin:
                 existing = self.db.execute("SELECT id, interval_s FROM feeds WHERE url = ?", [feed.url]).fetchone()
                 values = {"name": feed.name, "region_hints": json.dumps(list(feed.region_hints)),
                           "interval_s": feed.interval_s, "in_config": 1}
+                if existing is None:   # the config now names where a feed moved: the same feed, renamed
+                    moved = self.db.execute("SELECT id, interval_s, url FROM feeds WHERE moved_to = ?",
+                                            [feed.url]).fetchone()
+                    if moved and moved[2] not in urls:
+                        existing = moved
+                        values.update(url=feed.url, moved_to=None)
                 if existing:
                     if existing[1] != feed.interval_s:
                         values.update(poll_interval_s=None, poll_reason=None)
@@ -92,7 +99,7 @@ class FeedStateMixin:
             self.db.execute(
                 "UPDATE feeds SET title = ?, site_url = ?, etag = ?, last_modified = ?, "
                 "last_polled_at = ?, last_status = ?, last_error = ?, "
-                "ttl_minutes = ?, update_period = ?, update_frequency = ?, poll_interval_s = ?, poll_reason = ?, "
+                "ttl_minutes = ?, update_period = ?, update_frequency = ?, poll_interval_s = ?, poll_reason = ?, moved_to = ?, "
                 f"next_poll_at = CASE WHEN {acted} THEN next_poll_at ELSE ? END, "
                 f"consecutive_errors = CASE WHEN {acted} THEN consecutive_errors ELSE ? END, "
                 f"disabled_reason = CASE WHEN {acted} THEN disabled_reason ELSE ? END "
@@ -100,7 +107,7 @@ class FeedStateMixin:
                 [feed.title, feed.site_url, feed.etag, feed.last_modified,
                  iso(feed.last_polled_at), feed.last_status, feed.last_error,
                  feed.ttl_minutes, feed.update_period, feed.update_frequency,
-                 feed.poll_interval_s, feed.poll_reason,
+                 feed.poll_interval_s, feed.poll_reason, feed.moved_to,
                  started, iso(feed.next_poll_at), started, feed.consecutive_errors,
                  started, feed.disabled_reason, feed.id])
             self.db.execute(
@@ -151,5 +158,5 @@ class FeedStateMixin:
             consecutive_errors=row["consecutive_errors"] or 0, disabled_reason=row["disabled_reason"],
             ttl_minutes=row["ttl_minutes"], update_period=row["update_period"],
             update_frequency=row["update_frequency"], poll_interval_s=row["poll_interval_s"],
-            poll_reason=row["poll_reason"],
+            poll_reason=row["poll_reason"], moved_to=row.get("moved_to"),
         )

@@ -36,6 +36,7 @@ class Feed:
     # The wait between good polls in effect after the last one, and why (daemon/backoff.py cadence).
     poll_interval_s: int | None = None
     poll_reason: str | None = None
+    moved_to: str | None = None   # where the feed moved for good (301/308); polled instead of url
 
 
 @dataclass(frozen=True, slots=True)

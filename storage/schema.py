@@ -246,3 +246,9 @@ def announced_revisions(db: Database) -> None:
         "CREATE TRIGGER IF NOT EXISTS deliveries_snapshot_revision AFTER INSERT ON deliveries BEGIN "
         f"INSERT OR IGNORE INTO announced_revisions ({_ANNOUNCED_COLUMNS}) {_ANNOUNCED_SELECT} "
         "WHERE a.id = NEW.article_id AND coalesce(a.revision, 0) = NEW.revision; END")
+
+
+@migrations(name="0010_feed_moved_to")
+def feed_moved_to(db: Database) -> None:
+    """Where a feed moved for good (301/308): polled instead of its configured URL, which stays its name."""
+    db["feeds"].add_column("moved_to", str)

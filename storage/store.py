@@ -277,6 +277,13 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
                 "times = times + 1, last_seen_at = excluded.last_seen_at, detail = excluded.detail",
                 [skip.feed_id, skip.url or "", skip.guid or "", skip.reason, skip.detail[:500], iso(now), iso(now)])
 
+    def skip_history(self, skip: Skip) -> tuple[int, datetime] | None:
+        """How often this entry was recorded as skipped for this reason, and since when."""
+        row = self.db.execute(
+            "SELECT times, first_seen_at FROM skipped_entries WHERE feed_id IS ? AND url = ? AND guid = ? "
+            "AND reason = ?", [skip.feed_id, skip.url or "", skip.guid or "", skip.reason]).fetchone()
+        return (row[0], parse_iso(row[1])) if row else None
+
     # --- reprocessing ----------------------------------------------------------------------
 
     def stored_article(self, article_id: int) -> Article | None:
