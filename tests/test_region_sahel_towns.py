@@ -72,3 +72,9 @@ def test_the_smaller_namesake_is_read_when_the_article_names_its_country(gazette
 
 def test_a_town_shared_with_namesakes_of_its_size_still_needs_its_country(gazetteer: Gazetteer) -> None:
     assert mentioned_countries(tag("Clashes in Mao leave three dead", "", gazetteer)) == set()
+
+
+@pytest.mark.parametrize("title", ["Clashes near Menaka", "Attaque à Ménaka", "هجوم في ميناكا"])
+def test_a_regional_capital_just_under_the_size_that_stands_alone_is_listed(title: str,
+                                                                            gazetteer: Gazetteer) -> None:
+    assert focus_countries(tag(title, "", gazetteer)) == {"ML"}
