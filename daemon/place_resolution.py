@@ -25,7 +25,7 @@ BIG_CITY = 300_000           # a city this large may stand alone, without other 
 ANCHOR_CITY = 1_000_000      # a city this large is evidence for its country when resolving others
 UNIQUE_CITY = 100_000        # a city whose name exists in one country only may stand alone from here
 PLACED_UNIQUE_CITY = 15_000  # ... or from here when a place preposition names it one ("attack near Kidal"),
-DOMINANT_RATIO = 3.0         # ... as may one this many times larger than all its namesakes abroad ("in Gao")
+DOMINANT_RATIO = 3.0         # ... as may a town this many times the size of its namesakes abroad ("in Gao")
 LOCAL_REPEATS = 2            # ... or at any size when named this often and once as a place ("in Ozark")
                              # or by a name of several words ("Grand Ledge"): the town a local story is about
 

@@ -165,7 +165,7 @@ def _headlined(countries: list[str], prominent: set[str], located: dict[str, int
 
 
 def _grouped(countries: list[str], prominent: set[str], gazetteer: Gazetteer) -> set[str]:
-    """The members of a group the title names ("ECOWAS gives the three Sahel states more time")
+    """The members of a group the title names ("ECOWAS gives the Alliance of Sahel States more time")
     when the text names every one of them: the story is about each member alike."""
     groups = [gazetteer.members(r) for r in prominent
               if (region := gazetteer.region(r)) is not None and region.kind in HEADLINE_KINDS]
@@ -188,6 +188,7 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
     (titled) is the writer's own word on what the story is about: it too needs a smaller share. In a
     brief (a headline with a line of summary, a flash, a page we could not fetch) the headline is
     most of the story: a country it names is a focus without the weight a long article would give it.
+    A group the title names whose members the text names one by one (grouped) is about each of them.
     """
     if not countries:
         return set()
@@ -204,9 +205,10 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
                                     or count[only] >= SOLE_UNPLACED_COUNT)
     share = {c: DATELINE_SHARE if c in datelined else TITLE_SHARE if c in titled else FOCUS_SHARE for c in countries}
     chosen = [c for c in countries
-              if c in grouped or (weight[c] >= floor or sole or (brief and c in titled)) and weight[c] >= share[c] * top
-              and (count[c] >= 2 or c in prominent or sole)
-              and (sole or c in prominent or c == home or located.get(c, 0) >= FOCUS_MIN_PLACED)]
+              if c in grouped
+              or ((weight[c] >= floor or sole or (brief and c in titled)) and weight[c] >= share[c] * top
+                  and (count[c] >= 2 or c in prominent or sole)
+                  and (sole or c in prominent or c == home or located.get(c, 0) >= FOCUS_MIN_PLACED))]
     chosen.sort(key=lambda c: -weight[c])
     return set(chosen[:MAX_FOCUS])
 

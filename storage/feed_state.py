@@ -99,7 +99,8 @@ class FeedStateMixin:
             self.db.execute(
                 "UPDATE feeds SET title = ?, site_url = ?, etag = ?, last_modified = ?, "
                 "last_polled_at = ?, last_status = ?, last_error = ?, "
-                "ttl_minutes = ?, update_period = ?, update_frequency = ?, poll_interval_s = ?, poll_reason = ?, moved_to = ?, "
+                "ttl_minutes = ?, update_period = ?, update_frequency = ?, poll_interval_s = ?, poll_reason = ?, "
+                "moved_to = ?, "
                 f"next_poll_at = CASE WHEN {acted} THEN next_poll_at ELSE ? END, "
                 f"consecutive_errors = CASE WHEN {acted} THEN consecutive_errors ELSE ? END, "
                 f"disabled_reason = CASE WHEN {acted} THEN disabled_reason ELSE ? END "

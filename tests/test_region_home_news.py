@@ -78,3 +78,7 @@ def test_an_american_league_acronym_names_the_united_states(gazetteer: Gazetteer
 
 def test_a_league_acronym_in_lowercase_is_no_country(gazetteer: Gazetteer) -> None:
     assert mentioned_countries(tag("Fantasy tips", "my nfl and nba picks for the weekend", gazetteer)) == set()
+
+
+def test_an_english_registrar_is_no_brazilian_cue() -> None:
+    assert "BR" not in locale_votes("The registrar's office said enrolment for the spring term closes on Friday.")
