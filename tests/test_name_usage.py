@@ -13,7 +13,7 @@ from tests.tagged import countries_in
     "The victim, Matthew D. Flores, was found on Monday. Police said Flores had no enemies.",
     "Tina Vehof walked with her youngest son Joshua, 4, to the bus stop.",
     "A fire gutted the diner that he and his wife Nancy ran for thirty years.",
-    "Investigator Bill Carlow was dispatched at 1 p.m. The case was turned over to Carlow on Friday.",
+    "Detective Bill Carlow arrived at noon. By Friday the file had been handed to Carlow for review.",
 ])
 def test_a_town_name_used_as_a_persons_name_tags_nothing(gazetteer: Gazetteer, text: str) -> None:
     assert countries_in(text, gazetteer) == set()
@@ -24,7 +24,7 @@ def test_a_byline_name_is_not_a_country(gazetteer: Gazetteer) -> None:
 
 
 @pytest.mark.parametrize("text, absent", [
-    ("The river runs from near Tyler to the Gulf of Mexico near Beaumont.", "MX"),
+    ("The bayou drains south past Tyler and empties into the Gulf of Mexico east of Beaumont.", "MX"),
     ("Low pressure over the Gulf of Alaska brought rain to the coast.", "US"),
 ])
 def test_a_water_body_named_after_a_place_is_not_that_place(gazetteer: Gazetteer, text: str, absent: str) -> None:
@@ -47,7 +47,7 @@ def test_a_country_named_as_a_market_is_no_focus(gazetteer: Gazetteer) -> None:
 
 
 def test_a_countrys_name_is_the_country_not_a_small_namesake_town(gazetteer: Gazetteer) -> None:
-    text = ("Rep. Smith visited the U.S.-Mexico border near McAllen, Texas, and said the United States "
+    text = ("Rep. Smith toured the U.S.-Mexico border at McAllen, Texas, and said the United States "
             "needs more agents. Drug seizures on the border with Mexico rose, the agency said.")
     assert "MX" in countries_in(text, gazetteer)
 

@@ -12,7 +12,7 @@ JAPANESE_ARREST = ("警察は、偽のブランド時計をインターネット
 JAPANESE_HOWTO = ("ノートパソコンを買い替えたので、設定の手順をまとめておきます。"
                   "まずはキーボードの配列を確認して、よく使うショートカットを登録しました。")
 BRAZILIAN_WARD = ("A equipe da unidade de saúde do bairro registrou na madrugada o furto de cabos elétricos. "
-                  "Foi feito boletim de ocorrência e a polícia esteve no local. A prefeitura informou que os "
+                  "Os funcionários fizeram um boletim de ocorrência na delegacia. A prefeitura informou que os "
                   "moradores serão atendidos em outra unidade até a conclusão dos reparos.")
 PORTUGUESE_WARD = ("A equipa do centro de saúde do bairro registou durante a noite o furto de cabos elétricos. "
                    "A polícia esteve no local e a câmara municipal informou que os moradores serão atendidos "
