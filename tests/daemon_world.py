@@ -28,6 +28,15 @@ def rss(title: str, items: list[dict]) -> bytes:
             f"<link>http://example.org/</link><description>test</description>{''.join(parts)}</channel></rss>").encode()
 
 
+def atom_entry(link: str, updated: datetime, title: str = "Convoy") -> bytes:
+    """An Atom feed of one entry stamped `updated`: a later stamp asks for a re-check of the stored article."""
+    stamp = updated.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+            f"<id>urn:t</id><updated>{stamp}</updated><entry><id>urn:t:1</id><title>{escape(title)}</title>"
+            f'<link rel="alternate" href="{escape(link)}"/><published>2026-11-20T08:00:00Z</published>'
+            f"<updated>{stamp}</updated></entry></feed>").encode()
+
+
 def page(title: str, paragraphs: list[str], clutter: bool = True) -> bytes:
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     extra = ("<p><a href=\"/other\">Also on testsite: Harbour reopens after storm</a></p>"

@@ -5,12 +5,11 @@ fails for a passing reason is retried the same way, never marked checked meanwhi
 import asyncio
 import sqlite3
 from datetime import datetime, timedelta, timezone
-from html import escape
 
 from daemon import runtime
 from daemon.config_file import load_settings
 from daemon.settings import SchedulerSettings
-from tests.daemon_world import page, rss, write_config
+from tests.daemon_world import atom_entry, page, rss, write_config
 
 WELLS = [f"Herders near Ménaka dug the {n}th new well this season as the dry months stretched the grazing routes."
          for n in range(1, 9)]
@@ -64,25 +63,16 @@ def test_an_entry_waiting_longer_than_the_time_limit_is_given_up_on_its_next_fai
 
 # --- the re-check of a stored article ---------------------------------------------------------------
 
-def atom(link: str, updated: datetime) -> bytes:
-    """An Atom feed of one entry stamped `updated` (a re-stamp asks for a re-check)."""
-    stamp = updated.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title>'
-            f"<id>urn:desk</id><updated>{stamp}</updated><entry><id>urn:desk:wells</id><title>New wells</title>"
-            f'<link rel="alternate" href="{escape(link)}"/><published>2026-11-20T08:00:00Z</published>'
-            f"<updated>{stamp}</updated></entry></feed>").encode()
-
-
 def restamped_while_failing(newsroom, tmp_path):
     """A stored article whose feed re-stamps it while its page answers 503."""
     link = newsroom.add("/wells.html", page("New wells", WELLS), content_type="text/html")
-    feed = newsroom.add("/feed.atom", atom(link, datetime.now(timezone.utc) - timedelta(days=1)),
+    feed = newsroom.add("/feed.atom", atom_entry(link, datetime.now(timezone.utc) - timedelta(days=1), "New wells"),
                         content_type="application/atom+xml")
     db = tmp_path / "n.db"
     config = write_config(tmp_path / "n.toml", db, [feed])
     asyncio.run(runtime.run_once(load_settings(config), use_processes=False))
     newsroom.add_fault("/wells.html", "status", status=503)
-    newsroom.add("/feed.atom", atom(link, datetime.now(timezone.utc) + timedelta(minutes=5)),
+    newsroom.add("/feed.atom", atom_entry(link, datetime.now(timezone.utc) + timedelta(minutes=5), "New wells"),
                  content_type="application/atom+xml")
     poll(config, db)
     return config, db

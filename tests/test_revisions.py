@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from daemon.receiver import WebhookReceiver
 from daemon.revisions import changed_ratio, needs_recheck
-from tests.daemon_world import MALI_PARAGRAPHS, newswatch, page, write_config
+from tests.daemon_world import MALI_PARAGRAPHS, atom_entry, newswatch, page, write_config
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 
@@ -22,19 +22,11 @@ def test_changed_ratio_counts_changed_words():
     assert 0 < changed_ratio("a b c d", "a b c e") < 0.5
 
 
-def atom(link: str, updated: datetime) -> bytes:
-    stamp = updated.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
-            f"<id>urn:t</id><updated>{stamp}</updated><entry><id>urn:t:1</id><title>Convoy</title>"
-            f'<link rel="alternate" href="{link}"/><published>2026-11-20T08:00:00Z</published>'
-            f"<updated>{stamp}</updated></entry></feed>").encode()
-
-
 def test_a_restamped_entry_with_new_text_is_revised_in_place_and_alerts_only_on_update_rules(newsroom, tmp_path):
     link = newsroom.add("/a/convoy", page("Convoy attacked on the road to Djenné", MALI_PARAGRAPHS),
                         content_type="text/html; charset=utf-8")
     early = datetime.now(timezone.utc) - timedelta(days=1)
-    feed = newsroom.add("/feed.atom", atom(link, early), content_type="application/atom+xml")
+    feed = newsroom.add("/feed.atom", atom_entry(link, early), content_type="application/atom+xml")
     db = tmp_path / "n.db"
     with WebhookReceiver("s") as receiver:
         alerts = (f'[[alerts]]\nname = "first-only"\nregions = ["ML"]\nwebhook = {{ url = "{receiver.url}", secret = "s" }}\n'
@@ -43,7 +35,7 @@ def test_a_restamped_entry_with_new_text_is_revised_in_place_and_alerts_only_on_
         config = write_config(tmp_path / "n.toml", db, [feed], alerts=alerts)
         assert newswatch("-c", str(config), "run", "--once").returncode == 0
         # Unchanged stamp: a second poll fetches no page.
-        newsroom.add("/feed.atom", atom(link, early) + b" ", content_type="application/atom+xml")
+        newsroom.add("/feed.atom", atom_entry(link, early) + b" ", content_type="application/atom+xml")
         assert newswatch("-c", str(config), "run", "--once").returncode == 0
         assert newsroom.count("/a/convoy") == 1
         # The publisher corrects the story and re-stamps the entry.
@@ -51,7 +43,7 @@ def test_a_restamped_entry_with_new_text_is_revised_in_place_and_alerts_only_on_
         newsroom.add("/a/convoy", page("Convoy attacked on the road to Djenné", corrected),
                      content_type="text/html; charset=utf-8")
         later = datetime.now(timezone.utc) + timedelta(minutes=5)
-        newsroom.add("/feed.atom", atom(link, later), content_type="application/atom+xml")
+        newsroom.add("/feed.atom", atom_entry(link, later), content_type="application/atom+xml")
         result = newswatch("-c", str(config), "run", "--once")
         assert result.returncode == 0, result.stderr
         rules = sorted(r.body["rule"] for r in receiver.accepted())
