@@ -186,7 +186,8 @@ def feeds_list(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"{'id':>4}  {'state':<{width}}  errors  interval  {'every':<{every_width}}  "
                f"{'next poll':<{next_width}}  url")
     for f, state, every, next_poll in zip(rows, states, everies, nexts):
-        note = "  (not in the config: kept, no longer polled)" if f.url in retired else ""
+        note = ("  (not in the config: kept, no longer polled)" if f.url in retired
+                else f"  (moved for good to {f.moved_to}: polled there; update the config)" if f.moved_to else "")
         click.echo(f"{f.id:>4}  {state:<{width}}  {f.consecutive_errors:<6}  {span_text(f.interval_s):<8}  "
                    f"{every:<{every_width}}  {next_poll:<{next_width}}  {f.url}{note}")
 

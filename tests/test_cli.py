@@ -131,6 +131,22 @@ def test_feeds_list_marks_feeds_no_longer_configured_and_keeps_columns_aligned(t
     assert lines[2].endswith("https://b.example/rss  (not in the config: kept, no longer polled)")
 
 
+def test_feeds_list_names_where_a_feed_moved_for_good(tmp_path):
+    from dataclasses import replace
+    from datetime import datetime, timezone
+    from storage.records import Feed, FetchLog
+    from storage.store import Store
+    now = datetime.now(timezone.utc)
+    store = Store.open(tmp_path / "n.db")
+    store.sync_feeds([Feed(url="https://a.example/rss")], now)
+    feed = replace(store.feeds()[0], moved_to="https://a.example/feed/")
+    store.record_poll(feed, FetchLog(feed_id=feed.id, url=feed.url, at=now, status="ok", http_status=200))
+    store.close()
+    lines = invoke("--db", str(tmp_path / "n.db"), "feeds", "list").output.splitlines()
+    assert lines[1].endswith("https://a.example/rss  (moved for good to https://a.example/feed/: polled there; "
+                             "update the config)")
+
+
 def test_feeds_list_shows_a_quiet_feeds_stretched_wait_next_to_its_interval(tmp_path):
     from storage.records import Feed
     from storage.records import FetchLog
