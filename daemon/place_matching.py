@@ -152,7 +152,7 @@ def find_names(text: Text, gazetteer: Gazetteer) -> list[Match]:
                     and any(e.kind != "none" for e in entries)):
                 continue                      # place names end capitalised; "Guinea pig" names nothing
             if entries:
-                entries = _usable(entries, text, i, last)
+                entries = _usable(entries, text, i, last, gazetteer)
             if entries:
                 matches.append(Match(i, last, text.starts[i], text.ends[last], entries))
                 i = last
@@ -167,7 +167,8 @@ def _cjk_matches(text: Text, gazetteer: Gazetteer, i: int) -> list[Match]:
             for first, end, entries in cjk_names_in(text.words[i], gazetteer.index, longest_name())]
 
 
-def _usable(entries: tuple[NameEntry, ...], text: Text, first: int, last: int) -> tuple[NameEntry, ...]:
+def _usable(entries: tuple[NameEntry, ...], text: Text, first: int, last: int,
+            gazetteer: Gazetteer) -> tuple[NameEntry, ...]:
     """Drop meanings whose surface rules fail (abbreviation case, comma-only state abbreviations)."""
     surface = None
     kept = []
@@ -176,11 +177,26 @@ def _usable(entries: tuple[NameEntry, ...], text: Text, first: int, last: int) -
             surface = surface or letters_only(text.doc[text.starts[first]:text.ends[last]])
             if surface != entry.exact and not (text.all_caps and surface.upper() == entry.exact.upper()):
                 continue
+        if entry.kind == "city" and first == last and _acronym(text, first, entry, gazetteer):
+            continue
         if entry.after_comma and text.char_before(text.starts[first]) != "," \
                 and not _abbreviation_mid_sentence(text, last):
             continue
         kept.append(entry)
     return tuple(kept)
+
+
+def _acronym(text: Text, i: int, entry: NameEntry, gazetteer: Gazetteer) -> bool:
+    """ "EU", "UN", "GAO" in ordinary text are organisations, not Eu (France), Un (India) or Gao (Mali).
+
+    Only a town's own short name written in capitals is read so: "NYC" abbreviates a longer name. In
+    mixed-case text a town written in capitals and followed by a comma is a dateline ("GAO, Mali —").
+    """
+    word = letters_only(text.words[i])
+    if text.all_caps or len(word) > 3 or not word.isupper() or text.doc[text.ends[i]:text.ends[i] + 1] == ",":
+        return False
+    region = gazetteer.region(entry.target)
+    return region is not None and normalize_token(region.name) == word.lower()   # "Ūn" is "UN"
 
 
 def _abbreviation_mid_sentence(text: Text, last: int) -> bool:

@@ -48,3 +48,24 @@ def test_an_actress_of_nollywood_is_filed_under_nigeria(gazetteer: Gazetteer) ->
     text = ("The Nollywood actress shared new photos with her fans on Sunday. Her followers praised the "
             "pictures, and fellow Nollywood stars left comments under the post.")
     assert focus_countries(tag("Nollywood actress shares new photos", text, gazetteer)) == {"NG"}
+
+
+@pytest.mark.parametrize("text", [
+    "Ministers flew to the UN to ask for a Security Council session.",
+    "Delegates at the UN voted on the text late on Friday.",
+    "The agency sent its figures to GAO auditors last week.",
+    "Negotiators are heading to the (UN) climate summit next month.",
+])
+def test_an_acronym_in_capitals_is_not_a_town_of_the_same_letters(gazetteer: Gazetteer, text: str) -> None:
+    """Un (India), Eu (France) and Gao (Mali) are towns; in mixed-case text "UN", "EU", "GAO" are not."""
+    assert countries_in(text, gazetteer) == set()
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("GAO, Mali — Gunmen fired on a supply convoy outside the town on Tuesday.", "ML"),
+    ("Commuters in NYC waited an hour for the trains after the storm.", "US"),
+    ("GAO, MALI — GUNMEN FIRED ON A SUPPLY CONVOY OUTSIDE THE TOWN ON TUESDAY.", "ML"),
+])
+def test_a_town_in_capitals_is_still_a_town_in_a_dateline_an_abbreviation_or_all_caps_text(
+        gazetteer: Gazetteer, text: str, country: str) -> None:
+    assert countries_in(text, gazetteer) == {country}
