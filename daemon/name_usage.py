@@ -24,9 +24,9 @@ def is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer)
     surface = text.doc[match.start:match.end]
     is_city = all(e.kind in ("city", "county") for e in match.entries)
     is_demonym = all(e.kind == "demonym" for e in match.entries)
-    if surface not in amb.person_names and surface.title() not in amb.person_names and not is_city and not is_demonym:
-        return False
     one_word = match.first == match.last
+    if surface not in amb.person_names and surface.title() not in amb.person_names and not is_city and not is_demonym:
+        return one_word and _before_surname(text, match, matched, amb)
     before, after = match.first - 1, match.last + 1
     prev_word, next_word = word(text, before), word(text, after)
     if prev_word in amb.person_titles and before >= 0 and text.ends[before] + 2 >= match.start:
@@ -47,6 +47,24 @@ def is_person(text: Text, match: Match, matched: set[int], gazetteer: Gazetteer)
         return True
     return (next_word in amb.speech_verbs and surface not in amb.governments
             and not is_locative(text, match.first, amb))          # "officials in Chad said"
+
+
+def _before_surname(text: Text, match: Match, matched: set[int], amb: Ambiguity) -> bool:
+    """A state's or country's name before a capitalised word that recurs on its own ("Virginia
+    Giuffre ... Giuffre said"): that word is a surname, so the name is a first name."""
+    after = match.last + 1
+    if (text.all_caps or text.words[match.first].isupper() or after >= len(text.words) or after in matched
+            or not text.spaced(match.last)
+            or not text.capitalised(after) or text.words[after].isupper()):
+        return False
+    surname = text.words[after]
+    if surname in amb.function_words or surname in amb.place_followers:
+        return False
+    name, words = text.words[match.first], text.words
+    # Alone: not after the same first name, and not leading a longer name ("Highway 29", "Cup Series").
+    return any(w == surname and words[i - 1] != name
+               and not (i + 1 < len(words) and text.spaced(i) and (words[i + 1][:1].isupper() or words[i + 1].isdigit()))
+               for i, w in enumerate(words) if i)
 
 
 def _opens_sentence(text: Text, index: int) -> bool:

@@ -69,3 +69,29 @@ def test_an_acronym_in_capitals_is_not_a_town_of_the_same_letters(gazetteer: Gaz
 def test_a_town_in_capitals_is_still_a_town_in_a_dateline_an_abbreviation_or_all_caps_text(
         gazetteer: Gazetteer, text: str, country: str) -> None:
     assert countries_in(text, gazetteer) == {country}
+
+
+@pytest.mark.parametrize("text", [
+    "Virginia Okafor, who runs the shelter, said every bed was taken. Okafor has asked the council for money.",
+    "Indiana Marsh won the county's spelling bee. Marsh, who is twelve, spelled every word right.",
+])
+def test_a_state_before_a_surname_that_recurs_alone_is_a_first_name(gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Flooding in Virginia closed roads on Monday. Virginia Governor Ellis said more rain was due; the Governor "
+    "asked drivers to stay home.",
+    "A Minnesota Highway Patrol trooper stopped the van on Highway 29 near the lake.",
+])
+def test_a_state_before_a_word_that_recurs_inside_other_names_is_still_the_state(
+        gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) == {"US"}
+
+
+@pytest.mark.parametrize("text", [
+    "The convoy reached the border town at dawn, a customs officer told Agence France-Presse.",
+    "Two aid workers were freed on Sunday, a spokesman told Voice of America.",
+])
+def test_a_news_agency_credited_for_a_report_is_not_its_country(gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) == set()
