@@ -32,7 +32,7 @@ __all__ = ["DATA_DIR", "Ambiguity", "Gazetteer", "NameEntry", "slug"]
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 PLACE_PREFIX = "place:"      # operator places' region ids: "place:seytenga", apart from GeoNames' "city:2460596"
 PLACE_POPULATION = 300_000   # an operator's place weighs as a city this size: it stands alone in an article
-                             # (place_resolution.BIG_CITY), yet a country's own name still outranks it
+                             # (namesakes.BIG_CITY), yet a country's own name still outranks it
 
 
 def slug(name: str) -> str:

@@ -2,13 +2,13 @@
 
 Evidence is the article itself (its unambiguous places, the countries its other names point to,
 "City, State" qualifiers, the dateline, how it is written: place_locale), the feed's region hints,
-and how each name is used in its sentence (name_usage). Each resolved name becomes a weighted
-mention (title, dateline, lead and place prepositions weigh more) for regions.tag().
+and how each name is used in its sentence (name_usage); namesakes ranks a name's meanings against
+that evidence. Each resolved name becomes a weighted mention (title, dateline, lead and place
+prepositions weigh more) for regions.tag().
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -19,15 +19,12 @@ from daemon.name_index import NameEntry, name_key, normalize_token
 from daemon.name_usage import (after_first_name, is_affiliation, is_celestial, is_common_word, is_feature,
                                is_locative, is_named_water, is_person, is_work_title)
 from daemon.place_locale import leading_locale
+from daemon.namesakes import (ANCHOR_CITY, BIG_CITY, COHERENT_SUPPORT, ArticleEvidence, city_supported,
+                              country_shares, outweighed, ranked)
 from daemon.place_matching import Match, Text, word
 
-BIG_CITY = 300_000           # a city this large may stand alone, without other evidence
-ANCHOR_CITY = 1_000_000      # a city this large is evidence for its country when resolving others
-UNIQUE_CITY = 100_000        # a city whose name exists in one country only may stand alone from here
-PLACED_UNIQUE_CITY = 15_000  # ... or from here when a place preposition names it one ("attack near Kidal"),
-DOMINANT_RATIO = 3.0         # ... as may a town this many times the size of its namesakes abroad ("in Gao")
-LOCAL_REPEATS = 2            # ... or at any size when named this often and once as a place ("in Ozark")
-                             # or by a name of several words ("Grand Ledge"): the town a local story is about
+LOCAL_REPEATS = 2            # a unique town named this often and once as a place ("in Ozark") or by a
+                             # name of several words ("Grand Ledge") is the town a local story is about
 
 # A country named as an actor ("France said") weighs less than a place where things happen: a
 # mention after a place preposition weighs LOCATIVE_WEIGHT, cities weigh as places by nature.
@@ -36,38 +33,13 @@ KIND_WEIGHT = {"country": 0.6, "alias": 0.6, "abbreviation": 0.6, "city": 1.0, "
 LOCATIVE_WEIGHT = 1.5
 TITLE_WEIGHT = 2.0           # a mention in the title or dateline counts this many times
 LEAD_WEIGHT = 1.5            # ... in the lead
-COHERENCE_WEIGHT = 2.0       # per name elsewhere in the article that points to the same country
-COHERENCE_CAP = 3.0
-COHERENT_SUPPORT = 1.0       # a weak city is taken when other names point this much to its country
-DOMINANT = 2.0               # other names this strongly for one country outweigh a lone namesake
-NON_CITY_SIZE = 1_000_000    # a country, state or adjective votes like a city of this size
 AFFILIATION_SHARE = 0.25     # a place named only as an institution's home weighs this share toward focus
-LOCALE_WEIGHT = 1.5          # per kind of locale cue ("$", "councillors") for a namesake in that country
-LOCALE_CAP = 3
-FOREIGN_MARGIN = 2           # cues this much stronger for the paper's home make a mid-size foreign city doubtful
 LOCALE_MARGIN = 1            # the locale is clear when one country leads the cues by this many
 SMALL_TOWN = 30_000          # a town this small next to a capitalised word does not make that word a place
-WORLD_CITY_PENALTY = 4.0     # a small town against a namesake of a million people starts this far behind
-COUNTRY_NAME_PENALTY = 20.0  # more than all the evidence a town can gather
-QUALIFIED = 6.0              # "Paris, Texas": a qualifier naming the town's country or state
 LONE_WORD_VOTE = 0.75        # a one-word small-town name never used as a place votes this much for its country
-SUBDIVISION_PRIOR = 2.5      # a state or province outranks a namesake city under ~30,000 ("Ontario", California)
 PLAINLY_PLACES = ("in", "near", "outside")   # "in Vaughan" is the town even after "Andrew Vaughan"
 COORDINATORS = frozenset({"and", "or", "et", "ou", "y", "e", "und", "و"})
 STRONG_KINDS = frozenset({"country", "alias", "abbreviation", "subdivision", "county", "government"})
-
-
-@dataclass(frozen=True, slots=True)
-class _Evidence:
-    """What the whole article says about where it is, gathered before any ambiguous name is read."""
-
-    evidence: dict[str, float]          # countries named unambiguously, hinted or cued
-    support: set[str]                   # ... and their neighbours, and countries of unique city names
-    unique_names: dict[str, set[str]]   # country -> names of cities that exist only there
-    local_names: set[str]               # unique names repeated and once written as a place
-    repeated: set[str]                  # names (normalised) the article uses more than once
-    locale: dict[str, int]              # country -> kinds of locale cue pointing to it
-    home: str | None                    # the country the locale cues favour clearly, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,56 +57,12 @@ class Mention:
     span: tuple[int, int] = (0, 0)   # where the name stands in title + "\n\n" + text
 
 
-def _city_prior(population: int) -> float:
-    return 1.0 + 1.0 * min(max(math.log10(max(population, 1)) - 4.0, 0.0), 3.0)
-
-
-def _prior(entry: NameEntry) -> float:
-    if entry.kind == "city":
-        return _city_prior(entry.population)
-    return {"country": 3.0, "alias": 3.0, "abbreviation": 3.0, "subdivision": SUBDIVISION_PRIOR,
-            "county": 2.0, "demonym": 1.0, "government": 3.0}.get(entry.kind, 0.5)
-
-
 def _qualifier(text: Text, match: Match, following: Match | None) -> Match | None:
     """The "Paris, Texas" / "Lebanon, Pa." match right after this one, if any."""
     if following is None:
         return None
     gap = text.doc[match.end:following.start]
     return following if gap.strip() == "," else None
-
-
-def _ranked(candidates: Sequence[NameEntry], article: _Evidence, qualifier: Match | None,
-            others: dict[str, float], namesake: bool = False) -> list[tuple[NameEntry, bool]]:
-    """The meanings of an ambiguous name, most likely first, each with whether a qualifier confirmed it."""
-    # "London" in an article that also says "British" is London, whatever else the article names
-    world_city = any(e.kind == "city" and e.population >= ANCHOR_CITY and (
-        e.country in article.evidence or others.get(e.country or "", 0.0) >= COHERENT_SUPPORT) for e in candidates)
-
-    # a country's name means the country, except the few that are also common town names (namesake)
-    a_country = not namesake and any(e.kind in ("country", "alias") for e in candidates)
-
-    def confirmed(entry: NameEntry) -> bool:
-        return qualifier is not None and any(
-            q.country == entry.country and (not q.admin1 or not entry.admin1 or q.admin1 == entry.admin1)
-            for q in qualifier.entries)
-
-    def score(entry: NameEntry) -> tuple[float, int]:
-        value = _prior(entry)
-        if entry.country in article.evidence:
-            value += 3.0
-        elif entry.country in article.support:
-            value += 1.5
-        value += COHERENCE_WEIGHT * min(others.get(entry.country, 0.0), COHERENCE_CAP)
-        value += LOCALE_WEIGHT * min(article.locale.get(entry.country or "", 0), LOCALE_CAP)
-        if entry.kind == "city" and world_city and entry.population < UNIQUE_CITY:
-            value -= WORLD_CITY_PENALTY
-        if entry.kind == "city" and a_country and not confirmed(entry):
-            value -= COUNTRY_NAME_PENALTY    # "Mexico" is the country, "Mexico, Mo." a town
-        return (value + (QUALIFIED if confirmed(entry) else 0.0), entry.population)
-
-    scored = sorted(((score(entry), entry) for entry in candidates), key=lambda pair: pair[0], reverse=True)
-    return [(entry, confirmed(entry)) for _, entry in scored]
 
 
 def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hints: Sequence[str],
@@ -203,7 +131,7 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
     for code in hinted:
         evidence.setdefault(code, 0.5)
     repeated = {name for name, n in surface_counts.items() if n >= 2}
-    article = _Evidence(evidence, support, unique_names, local_names, repeated, votes,
+    article = ArticleEvidence(evidence, support, unique_names, local_names, repeated, votes,
                         leading_locale(votes, LOCALE_MARGIN))
 
     shares: dict[str, dict[str, float]] = {}
@@ -214,7 +142,7 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
             shares.setdefault(key, {})
             continue
         vote = 1.0 if _placed(text, match, following, gazetteer) else LONE_WORD_VOTE
-        split = {code: share * vote for code, share in _country_shares(match.entries).items()}
+        split = {code: share * vote for code, share in country_shares(match.entries).items()}
         previous = shares.get(key, {})
         shares[key] = {code: max(share, previous.get(code, 0.0)) for code, share in split.items()}
     coherence: dict[str, float] = defaultdict(float)
@@ -276,22 +204,6 @@ def _placed(text: Text, match: Match, following: Match | None, gazetteer: Gazett
             or _qualifier(text, match, following) is not None)
 
 
-def _outweighed(country: str | None, others: dict[str, float]) -> bool:
-    """Whether the article's other names point elsewhere and never to this country."""
-    return others.get(country or "", 0.0) < COHERENT_SUPPORT / 2 and max(others.values(), default=0.0) >= DOMINANT
-
-
-def _country_shares(entries: Sequence[NameEntry]) -> dict[str, float]:
-    """How one name's vote for the article's country splits between the countries it may name."""
-    weight: dict[str, float] = {}
-    for entry in entries:
-        if entry.country:
-            size = entry.population if entry.kind == "city" else NON_CITY_SIZE
-            weight[entry.country] = max(weight.get(entry.country, 0.0), float(max(size, 1)))
-    total = sum(weight.values())
-    return {code: value / total for code, value in weight.items()}
-
-
 def _hinted_countries(hints: Iterable[str], gazetteer: Gazetteer) -> set[str]:
     countries: set[str] = set()
     for hint in hints:
@@ -307,41 +219,7 @@ def _hinted_countries(hints: Iterable[str], gazetteer: Gazetteer) -> set[str]:
     return countries
 
 
-def _city_supported(text: Text, match: Match, entry: NameEntry, confirmed: bool, article: _Evidence,
-                    others: dict[str, float], amb: Ambiguity) -> bool:
-    """Whether the article carries this city: its country's evidence, a qualifier, a dateline, or its size."""
-    surface = text.doc[match.start:match.end]
-    own = normalize_token(surface)
-    unique_names = article.unique_names
-    unique = own in unique_names.get(entry.country, ())
-    return (entry.country in article.evidence or confirmed or text.in_dateline(match.start)
-            or len(unique_names.get(entry.country, set()) - {own}) >= 1
-            or others.get(entry.country, 0.0) >= COHERENT_SUPPORT
-            or unique and own in article.local_names
-            or unique and entry.population >= UNIQUE_CITY and not _foreign_to_home(entry.country, article)
-            or (unique or _dominant(match, entry)) and entry.population >= PLACED_UNIQUE_CITY
-            and is_locative(text, match.first, amb)
-            and not _foreign_to_home(entry.country, article)
-            or entry.population >= BIG_CITY and surface not in amb.weak_city_names
-            or entry.country == article.home and (own in article.repeated or match.first != match.last
-                                                  or is_locative(text, match.first, amb)))
-
-
-def _dominant(match: Match, entry: NameEntry) -> bool:
-    """A town whose namesakes abroad are all far smaller: Gao, Mali (133,000 people) beside Gao,
-    Burkina Faso (26,000); Kayes, Mali beside Kayes, Congo. Named as a place, it is the big one."""
-    abroad = sum(e.population for e in match.entries if e.country != entry.country)
-    return all(e.kind == "city" for e in match.entries) and entry.population >= DOMINANT_RATIO * abroad
-
-
-def _foreign_to_home(country: str | None, article: _Evidence) -> bool:
-    """Whether the locale cues clearly place the paper in another country than this one."""
-    home = article.home
-    return (home is not None and home != country
-            and article.locale.get(home, 0) - article.locale.get(country or "", 0) >= FOREIGN_MARGIN)
-
-
-def _mention(text: Text, match: Match, qualifier: Match | None, article: _Evidence, gazetteer: Gazetteer,
+def _mention(text: Text, match: Match, qualifier: Match | None, article: ArticleEvidence, gazetteer: Gazetteer,
              others: dict[str, float]) -> Mention | None:
     """One match -> one weighted mention, or None when the evidence does not carry a weak city."""
     amb = gazetteer.ambiguity
@@ -352,18 +230,18 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: _Eviden
             gazetteer.members(regions[0].target) & article.evidence.keys()):
         return None                   # "AES-256": the Sahel states' acronym only beside one of them
     if regions:
-        ranked = [(regions[0], False)]
+        meanings = [(regions[0], False)]
     else:
         # "Lebanon" is a town in Tennessee too, but not in an article that names Syria or Israel
         namesake = (surface in amb.namesake_countries or surface.title() in amb.namesake_countries) and not any(
             e.kind in ("country", "alias") and e.country in article.support for e in match.entries)
-        ranked = _ranked(match.entries, article, qualifier, others, namesake)
-    entry, confirmed = ranked[0]
+        meanings = ranked(match.entries, article, qualifier, others, namesake)
+    entry, confirmed = meanings[0]
     if entry.kind == "city":
         # The likeliest namesake may lack support while another meaning has it (Madrid, Colombia
         # pulled up by one mention of Colombia, Madrid, Spain a capital): take the best supported.
-        carried = [(e, c) for e, c in ranked if e.kind != "city"
-                   or _city_supported(text, match, e, c, article, others, amb)]
+        carried = [(e, c) for e, c in meanings if e.kind != "city"
+                   or city_supported(text, match, e, c, article, others, amb)]
         if not carried:
             return None
         entry, confirmed = carried[0]
@@ -371,7 +249,7 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: _Eviden
     if kind == "subdivision" and surface in amb.weak_subdivision_names and not confirmed \
             and others.get(entry.country, 0.0) < COHERENT_SUPPORT:
         return None
-    if (kind in ("country", "alias") and surface in amb.namesake_countries and _outweighed(entry.country, others)
+    if (kind in ("country", "alias") and surface in amb.namesake_countries and outweighed(entry.country, others)
             and entry.country not in article.support and not is_locative(text, match.first, gazetteer.ambiguity)):
         return None
     if kind == "city":
