@@ -156,7 +156,7 @@ def _base() -> _Base:
             if kind == "custom":
                 members[region_id] = frozenset(item["members"])
             regions[region_id] = Region(region_id, item["name"], kind, parent, *_centroid(regions, members[region_id]))
-            for name in (item["name"], *item.get("aliases", ())):
+            for name in (item["name"], *item.get("aliases", ()), *item.get("groups", ())):
                 builder.add(name, NameEntry(region_id, None, "region"))
     lowercase_names = add_country_names(builder, cache)
     add_subdivisions(builder, spec["subdivisions"], spec["us_state_abbreviations"])
