@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from daemon.gazetteer import Ambiguity
 from daemon.name_index import NameEntry, normalize_token
@@ -47,6 +47,8 @@ class ArticleEvidence:
     repeated: set[str]                  # names (normalised) the article uses more than once
     locale: dict[str, int]              # country -> kinds of locale cue pointing to it
     home: str | None                    # the country the locale cues favour clearly, if any
+    # (country, admin1) -> the names in the article that may lie in that state or province
+    states: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
 
 def _city_prior(population: int) -> float:
@@ -61,11 +63,16 @@ def _prior(entry: NameEntry) -> float:
 
 
 def ranked(candidates: Sequence[NameEntry], article: ArticleEvidence, qualifier: Match | None,
-            others: dict[str, float], namesake: bool = False) -> list[tuple[NameEntry, bool]]:
+           others: dict[str, float], namesake: bool = False, name: str = "") -> list[tuple[NameEntry, bool]]:
     """The meanings of an ambiguous name, most likely first, each with whether a qualifier confirmed it."""
     # "London" in an article that also says "British" is London, whatever else the article names
     world_city = any(e.kind == "city" and e.population >= ANCHOR_CITY and (
         e.country in article.evidence or others.get(e.country or "", 0.0) >= COHERENT_SUPPORT) for e in candidates)
+
+    # "via Moscow and Paris": a city of millions outranks its small namesakes (Moscow, Idaho) unless
+    # the article names the small one's state or another place that may lie in it ("crashed into a
+    # tree in Berlin" beside Middletown and Hartford), or is the local news of the small one's country
+    metropolis = any(e.kind == "city" and e.population >= ANCHOR_CITY for e in candidates)
 
     # a country's name means the country, except the few that are also common town names (namesake)
     a_country = not namesake and any(e.kind in ("country", "alias") for e in candidates)
@@ -83,8 +90,10 @@ def ranked(candidates: Sequence[NameEntry], article: ArticleEvidence, qualifier:
             value += 1.5
         value += COHERENCE_WEIGHT * min(others.get(entry.country, 0.0), COHERENCE_CAP)
         value += LOCALE_WEIGHT * min(article.locale.get(entry.country or "", 0), LOCALE_CAP)
-        if entry.kind == "city" and world_city and entry.population < UNIQUE_CITY:
+        if entry.kind == "city" and entry.population < UNIQUE_CITY and world_city:
             value -= WORLD_CITY_PENALTY
+        elif entry.kind == "city" and entry.population < UNIQUE_CITY and metropolis and not _local(entry, article, name):
+            value -= COUNTRY_NAME_PENALTY
         if entry.kind == "city" and a_country and not confirmed(entry):
             value -= COUNTRY_NAME_PENALTY    # "Mexico" is the country, "Mexico, Mo." a town
         return (value + (QUALIFIED if confirmed(entry) else 0.0), entry.population)
@@ -127,6 +136,13 @@ def city_supported(text: Text, match: Match, entry: NameEntry, confirmed: bool, 
             or entry.population >= BIG_CITY and surface not in amb.weak_city_names
             or entry.country == article.home and (own in article.repeated or match.first != match.last
                                                   or is_locative(text, match.first, amb)))
+
+
+def _local(entry: NameEntry, article: ArticleEvidence, name: str) -> bool:
+    """Whether the article reads as local to this town: another of its names may lie in the town's
+    state or province, or the town's country is the paper's home."""
+    return bool(article.states.get((entry.country or "", entry.admin1), frozenset()) - {name}) \
+        or entry.country == article.home
 
 
 def _dominant(match: Match, entry: NameEntry) -> bool:

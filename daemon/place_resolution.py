@@ -131,8 +131,14 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
     for code in hinted:
         evidence.setdefault(code, 0.5)
     repeated = {name for name, n in surface_counts.items() if n >= 2}
+    states: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for match in voting:
+        for entry in match.entries:
+            if entry.kind in ("subdivision", "county", "city") and entry.country and entry.admin1:
+                states[(entry.country, entry.admin1)].add(name_key(text.doc[match.start:match.end]))
     article = ArticleEvidence(evidence, support, unique_names, local_names, repeated, votes,
-                        leading_locale(votes, LOCALE_MARGIN))
+                              leading_locale(votes, LOCALE_MARGIN),
+                              {pair: frozenset(names) for pair, names in states.items()})
 
     shares: dict[str, dict[str, float]] = {}
     for position, match in enumerate(kept):
@@ -235,7 +241,7 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: Article
         # "Lebanon" is a town in Tennessee too, but not in an article that names Syria or Israel
         namesake = (surface in amb.namesake_countries or surface.title() in amb.namesake_countries) and not any(
             e.kind in ("country", "alias") and e.country in article.support for e in match.entries)
-        meanings = ranked(match.entries, article, qualifier, others, namesake)
+        meanings = ranked(match.entries, article, qualifier, others, namesake, name_key(surface))
     entry, confirmed = meanings[0]
     if entry.kind == "city":
         # The likeliest namesake may lack support while another meaning has it (Madrid, Colombia
