@@ -14,6 +14,7 @@ _OPENING_QUOTES = frozenset("“\"'‘«")
 _CLOSING_QUOTES = frozenset("”\"'’»")
 _SENTENCE_GAP = " \t\"“‘'("       # passed over when asking what ends before a word
 
+MAX_SURNAME = 30             # longer "words" are unspaced runs of another script, not surnames
 AFFILIATION_REACH = 6        # tokens back from "in X" to the institution word ("Flight Center in X")
 CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moon", "NASA", ...
 
@@ -53,18 +54,19 @@ def _before_surname(text: Text, match: Match, matched: set[int], amb: Ambiguity)
     """A state's or country's name before a capitalised word that recurs on its own ("Virginia
     Giuffre ... Giuffre said"): that word is a surname, so the name is a first name."""
     after = match.last + 1
-    if (text.all_caps or text.words[match.first].isupper() or after >= len(text.words) or after in matched
-            or not text.spaced(match.last)
-            or not text.capitalised(after) or text.words[after].isupper()):
-        return False
+    if (after >= len(text.words) or text.all_caps or match.end != text.ends[match.last] or after in matched
+            or not text.spaced(match.last) or text.doc[match.start:match.end].isupper()):
+        return False              # (a name inside an unspaced CJK run ends before its word does)
     surname = text.words[after]
-    if surname in amb.function_words or surname in amb.place_followers:
+    if len(surname) > MAX_SURNAME or surname.isupper():
         return False
+    if not surname[0].isupper() or surname in amb.function_words or surname in amb.place_followers:
+        return False              # a script without case has no capitals to tell a surname by
     name, words = text.words[match.first], text.words
     # Alone: not after the same first name, and not leading a longer name ("Highway 29", "Cup Series").
-    return any(w == surname and words[i - 1] != name
+    return any(i and words[i - 1] != name
                and not (i + 1 < len(words) and text.spaced(i) and (words[i + 1][:1].isupper() or words[i + 1].isdigit()))
-               for i, w in enumerate(words) if i)
+               for i in text.positions[surname])
 
 
 def _opens_sentence(text: Text, index: int) -> bool:

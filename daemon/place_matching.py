@@ -15,6 +15,7 @@ from daemon.gazetteer import Gazetteer
 from daemon.name_index import NameEntry, letters_only, normalize_token
 
 ALL_CAPS_SHARE = 0.9
+ACRONYM_LETTERS = 4          # "NICE", "GAO": longer words in capitals are headlines, not acronyms
 LEAD_CHARS = 400             # the lead: where the story usually says where it happens
 MAX_NAME_TOKENS = 6
 _TOKEN = re.compile(r"\w+")
@@ -62,6 +63,14 @@ class Text:
     def lowered_words(self) -> list[str]:
         """Each word lowercased once: a CJK run is one long word, so per-match lowering is quadratic."""
         return [w.lower() for w in self.words]
+
+    @functools.cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """Where each word stands: rules that look for a word elsewhere in the text stay linear."""
+        where: dict[str, list[int]] = {}
+        for i, w in enumerate(self.words):
+            where.setdefault(w, []).append(i)
+        return where
 
     def char_before(self, pos: int, skip: str | None = None) -> str:
         """The character before pos once the characters in skip (whitespace when None) are passed;
@@ -187,13 +196,16 @@ def _usable(entries: tuple[NameEntry, ...], text: Text, first: int, last: int,
 
 
 def _acronym(text: Text, i: int, entry: NameEntry, gazetteer: Gazetteer) -> bool:
-    """ "EU", "UN", "GAO" in ordinary text are organisations, not Eu (France), Un (India) or Gao (Mali).
+    """ "EU", "UN", "GAO", "NICE" in ordinary text are organisations, not Eu (France), Un (India), Gao
+    (Mali) or Nice.
 
     Only a town's own short name written in capitals is read so: "NYC" abbreviates a longer name. In
-    mixed-case text a town written in capitals and followed by a comma is a dateline ("GAO, Mali —").
+    mixed-case text a town written in capitals in the dateline or before a comma is a dateline
+    ("GAO, Mali —", "ROME —").
     """
     word = letters_only(text.words[i])
-    if text.all_caps or len(word) > 3 or not word.isupper() or text.doc[text.ends[i]:text.ends[i] + 1] == ",":
+    if (text.all_caps or len(word) > ACRONYM_LETTERS or not word.isupper() or text.in_dateline(text.starts[i])
+            or text.doc[text.ends[i]:text.ends[i] + 1] == ","):
         return False
     region = gazetteer.region(entry.target)
     return region is not None and normalize_token(region.name) == word.lower()   # "Ūn" is "UN"

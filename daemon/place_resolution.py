@@ -73,7 +73,7 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
     # A weak city name next to a name does not make that name a place ("Paris Hilton").
     # Nor does a small town's name ("Chad Walker": Walker, Michigan).
     matched = {i for m in matches if _makes_neighbours_places(text.doc[m.start:m.end], m.entries, amb)
-               for i in range(m.first, m.last + 1)}
+               and not _capitalised_common_word(text.doc[m.start:m.end], amb) for i in range(m.first, m.last + 1)}
     kept: list[Match] = []
     persons: set[str] = set()
     for match in matches:
@@ -81,7 +81,7 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
             continue
         entries = match.entries
         surface = text.doc[match.start:match.end]
-        if surface in amb.never_cities or is_celestial(text, match, amb):
+        if _never_a_city(surface, amb) or is_celestial(text, match, amb):
             entries = tuple(e for e in entries if e.kind != "city")
         if is_common_word(text, match):
             entries = tuple(e for e in entries if e.kind not in ("city", "subdivision", "county"))
@@ -184,6 +184,15 @@ def _coordinated_adjectives(doc: str, mentions: list[Mention]) -> list[Mention]:
                 and doc[first.span[1]:second.span[0]].strip().lower() in COORDINATORS):
             mentions[i], mentions[i + 1] = replace(first, acting=True), replace(second, acting=True)
     return mentions
+
+
+def _never_a_city(surface: str, amb: Ambiguity) -> bool:
+    """Words that name no town, also in capitals ("OF" in "ISLE OF PALMS —" is not Of, Turkey)."""
+    return surface in amb.never_cities or _capitalised_common_word(surface, amb)
+
+
+def _capitalised_common_word(surface: str, amb: Ambiguity) -> bool:
+    return surface.isupper() and surface.title() in amb.never_cities
 
 
 def _makes_neighbours_places(surface: str, entries: Sequence[NameEntry], amb: Ambiguity) -> bool:

@@ -55,6 +55,7 @@ def test_an_actress_of_nollywood_is_filed_under_nigeria(gazetteer: Gazetteer) ->
     "Delegates at the UN voted on the text late on Friday.",
     "The agency sent its figures to GAO auditors last week.",
     "Negotiators are heading to the (UN) climate summit next month.",
+    "Volunteers in the NICE program will paint fences in the old neighborhood this spring.",
 ])
 def test_an_acronym_in_capitals_is_not_a_town_of_the_same_letters(gazetteer: Gazetteer, text: str) -> None:
     """Un (India), Eu (France) and Gao (Mali) are towns; in mixed-case text "UN", "EU", "GAO" are not."""
@@ -95,3 +96,13 @@ def test_a_state_before_a_word_that_recurs_inside_other_names_is_still_the_state
 ])
 def test_a_news_agency_credited_for_a_report_is_not_its_country(gazetteer: Gazetteer, text: str) -> None:
     assert countries_in(text, gazetteer) == set()
+
+
+def test_a_common_word_in_a_capitals_dateline_is_no_town(gazetteer: Gazetteer) -> None:
+    """ "OF" in a dateline is not Of, Turkey, and does not make "ISLE" (Isle, France) a town either."""
+    text = "ISLE OF PALMS — Two planning commissioners will run for the vacant council seat in May."
+    assert countries_in(text, gazetteer) == set()
+
+
+def test_a_word_of_faith_after_in_is_no_town(gazetteer: Gazetteer) -> None:
+    assert countries_in("She kept her faith in God through two long winters.", gazetteer) == set()
