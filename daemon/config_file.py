@@ -34,7 +34,7 @@ _KNOWN = {
              "max_redirects", "allow_private_networks", "global_concurrency", "per_host_concurrency",
              "max_retry_after"},
     "scheduler": {"tick", "jitter", "max_backoff", "disable_after_errors", "adaptive", "max_interval",
-                  "feed_hints"},
+                  "feed_hints", "entry_max_tries", "entry_max_wait"},
     "extraction": {"workers", "residue_rules"},
     "regions": {"custom"},
     "feeds": {"url", "name", "regions", "interval"},
@@ -196,6 +196,8 @@ def settings_from_mapping(raw: Mapping[str, Any], index: LineIndex, source: str,
         adaptive=check.typed(sched_t, "adaptive", "scheduler", bool, sdef.adaptive),
         max_interval_s=int(_max_interval(sched_t, check, sdef.max_interval_s)),
         feed_hints=check.typed(sched_t, "feed_hints", "scheduler", bool, sdef.feed_hints),
+        entry_max_tries=check.typed(sched_t, "entry_max_tries", "scheduler", int, sdef.entry_max_tries, positive),
+        entry_max_wait_s=int(check.duration(sched_t, "entry_max_wait", "scheduler", sdef.entry_max_wait_s)),
     )
 
     custom = _custom_regions(tables["regions"], check, resolve_region)

@@ -268,17 +268,23 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
         with self.transaction():
             return self.db.execute("DELETE FROM raw_pages WHERE fetched_at < ?", [iso(before)]).rowcount
 
-    def record_skip(self, skip: Skip, now: datetime) -> None:
-        """Record (or count again) an entry that was not stored, with its reason."""
+    def record_skip(self, skip: Skip, now: datetime, *, run_since: datetime | None = None) -> None:
+        """Record (or count again) an entry that was not stored, with its reason. A row last seen
+        before run_since belongs to an earlier run of failures: the count starts over from this one."""
+        since = iso(run_since)
         with self.transaction():
             self.db.execute(
                 "INSERT INTO skipped_entries (feed_id, url, guid, reason, detail, first_seen_at, last_seen_at, times) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (feed_id, url, guid, reason) DO UPDATE SET "
-                "times = times + 1, last_seen_at = excluded.last_seen_at, detail = excluded.detail",
-                [skip.feed_id, skip.url or "", skip.guid or "", skip.reason, skip.detail[:500], iso(now), iso(now)])
+                "times = CASE WHEN last_seen_at < ? THEN 1 ELSE times + 1 END, "
+                "first_seen_at = CASE WHEN last_seen_at < ? THEN excluded.first_seen_at ELSE first_seen_at END, "
+                "last_seen_at = excluded.last_seen_at, detail = excluded.detail",
+                [skip.feed_id, skip.url or "", skip.guid or "", skip.reason, skip.detail[:500], iso(now), iso(now),
+                 since, since])
 
     def skip_history(self, skip: Skip) -> tuple[int, datetime] | None:
-        """How often this entry was recorded as skipped for this reason, and since when."""
+        """How often this entry was recorded as skipped for this reason in its current run of
+        failures (see record_skip's run_since), and since when."""
         row = self.db.execute(
             "SELECT times, first_seen_at FROM skipped_entries WHERE feed_id IS ? AND url = ? AND guid = ? "
             "AND reason = ?", [skip.feed_id, skip.url or "", skip.guid or "", skip.reason]).fetchone()

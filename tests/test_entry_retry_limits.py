@@ -96,3 +96,50 @@ def test_a_recheck_failing_on_every_try_is_given_up_at_the_try_limit(newsroom, t
     for _ in range(SchedulerSettings().entry_max_tries):
         poll(config, db)
     assert newsroom.count("/wells.html") == 1 + SchedulerSettings().entry_max_tries
+
+
+# --- a new run of failures starts over ------------------------------------------------------------
+
+def shift_back(db, by: timedelta) -> None:
+    """Move every recorded skip and look at the articles back in time, as if later polls came `by` later."""
+    with sqlite3.connect(db) as conn:
+        conn.create_function("earlier", 1, lambda t: t and (datetime.fromisoformat(t) - by).isoformat(
+            timespec="seconds"))
+        conn.execute("UPDATE skipped_entries SET first_seen_at = earlier(first_seen_at), "
+                     "last_seen_at = earlier(last_seen_at)")
+        conn.execute("UPDATE articles SET fetched_at = earlier(fetched_at), checked_at = earlier(checked_at), "
+                     "updated_at = earlier(updated_at)")
+
+
+def test_an_entry_given_up_long_ago_is_retried_again_at_its_next_passing_failure(newsroom, tmp_path):
+    config, db = first_round(newsroom, tmp_path)
+    for _ in range(SchedulerSettings().entry_max_tries - 1):
+        poll(config, db)   # given up at the last of these
+    shift_back(db, timedelta(seconds=SchedulerSettings().entry_max_wait_s + 3600))
+    newsroom.add("/feed.xml", rss("Desk", [{"title": "New wells, and a census", "link": newsroom.url("/wells.html"),
+                                            "guid": "w1"}]), content_type="application/rss+xml")
+    before = newsroom.count("/wells.html")
+    poll(config, db)   # a new run's first failure: waiting, so the feed's old validators are kept ...
+    poll(config, db)   # ... and the next poll asks for the page again instead of taking a 304
+    assert newsroom.count("/wells.html") == before + 2
+
+
+def test_a_recheck_given_up_then_fetched_fine_gets_its_full_tries_at_its_next_failure(newsroom, tmp_path):
+    config, db = restamped_while_failing(newsroom, tmp_path)
+    link = newsroom.url("/wells.html")
+    for _ in range(SchedulerSettings().entry_max_tries - 1):
+        poll(config, db)   # given up at the last of these
+    shift_back(db, timedelta(minutes=30))   # well within entry_max_wait: only the good fetch ends the run
+    newsroom.add("/wells.html", page("New wells", WELLS_CORRECTED), content_type="text/html")
+    # re-stamped twice more, each stamp later than the last and within the feeds-in-the-future tolerance
+    newsroom.add("/feed.atom", atom_entry(link, datetime.now(timezone.utc) + timedelta(minutes=7), "New wells"),
+                 content_type="application/atom+xml")
+    poll(config, db)
+    assert sqlite3.connect(db).execute("SELECT revision FROM articles").fetchall() == [(1,)]
+    newsroom.add_fault("/wells.html", "status", status=503)
+    newsroom.add("/feed.atom", atom_entry(link, datetime.now(timezone.utc) + timedelta(minutes=9), "New wells"),
+                 content_type="application/atom+xml")
+    before = newsroom.count("/wells.html")
+    poll(config, db)
+    poll(config, db)
+    assert newsroom.count("/wells.html") == before + 2
