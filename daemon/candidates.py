@@ -31,3 +31,11 @@ class StoreCandidates:
     def by_story_keys(self, keys, limit: int = 200) -> list[stories.StoryCandidate]:
         return [stories.StoryCandidate(s.article_id, s.story_id, s.story_features)
                 for s in self.store.prints_by_story_keys(list(keys), limit, self.before_id) if s.story_features]
+
+    def original_story(self, verdict: dedup.CopyVerdict) -> int | None:
+        """The story a copy joins: its original's, read from the original when it was a candidate, else
+        from the copy it matched (a copy of a copy: the original may share no bucket key with it)."""
+        if verdict.duplicate_of is None:
+            return None
+        original = self.seen.get(verdict.duplicate_of)
+        return original.story_id if original is not None and original.story_id is not None else verdict.story_id

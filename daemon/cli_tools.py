@@ -73,7 +73,10 @@ def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
     try:
         ids = store.article_ids(since=start, host=host)
         if not ids:
-            click.echo("no stored articles match; nothing to do", err=True)
+            if host and not store.article_ids(host=host):   # most likely a mistyped host: say so, exit 1
+                click.echo(f"error: --host {host}: no stored article is from this host or its subdomains", err=True)
+                raise SystemExit(1)
+            click.echo(f"no stored articles {_selection(start, host)}; nothing to do", err=True)
             return
         gazetteer = Gazetteer.load(settings.custom_regions, settings.custom_places)
         with click.progressbar(length=len(ids), label=f"reprocessing {len(ids)} articles", file=sys.stderr) as bar:
@@ -197,6 +200,12 @@ def utc_moment(text: str):
     except ValueError:
         return None
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def _selection(start, host: str | None) -> str:
+    """The reprocess filters in words, for the line that says nothing matched them."""
+    parts = ([f"fetched since {start.isoformat()}"] if start else []) + ([f"from {host}"] if host else [])
+    return " and ".join(parts) or "at all"
 
 
 def _host_name(text: str) -> str | None:

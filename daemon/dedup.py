@@ -22,7 +22,8 @@ Method (chosen by measurement on tests/benchmarks/make_dedup_set.py; numbers in 
   one: a text that keeps the story and adds much more is an update with new reporting (the same
   story, joined by the story rule, and free to alert), not the same text again. A cut text adds
   nothing and stays a copy (1.3 missed 1 in 13 syndicated copies, whose clutter adds shingles).
-  A copy points at the candidate's original (first-seen article).
+  A copy points at the candidate's original (first-seen article) and carries the candidate's story,
+  which is the original's: the original itself need not be among the candidates (a copy of a copy).
 * simhash - a 64-bit SimHash over the distinct word tokens, stored for browsing and for tools
   that expect one; decisions use the MinHash signature.
 """
@@ -256,11 +257,15 @@ class CandidateSource(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class CopyVerdict:
-    """Whether an article copies a stored one: duplicate_of is None for an original."""
+    """Whether an article copies a stored one: duplicate_of is None for an original.
+
+    story_id is the story of the stored article matched (a copy shares its original's story), so a
+    copy can join its original's story even when the original was not among the candidates."""
 
     duplicate_of: int | None
     similarity: float
     reason: str
+    story_id: int | None = None
 
 
 def similarity(a: Sequence[int], a_size: int, b: Sequence[int], b_size: int) -> tuple[float, float]:
@@ -288,7 +293,7 @@ def find_copy(fp: Fingerprint, source: CandidateSource) -> CopyVerdict:
     if fp.content_hash:
         exact = source.by_content_hash(fp.content_hash)
         if exact is not None:
-            return CopyVerdict(exact.duplicate_of or exact.article_id, 1.0, "exact text")
+            return CopyVerdict(exact.duplicate_of or exact.article_id, 1.0, "exact text", exact.story_id)
     if not fp.bucket_keys:
         return CopyVerdict(None, 0.0, "original")
     values, size = decode_signature(fp.signature)
@@ -310,7 +315,7 @@ def find_copy(fp: Fingerprint, source: CandidateSource) -> CopyVerdict:
     jaccard, containment, cand = best
     reason = (f"near copy (jaccard {jaccard:.2f})" if jaccard >= JACCARD_COPY
               else f"near copy (containment {containment:.2f}, jaccard {jaccard:.2f})")
-    return CopyVerdict(cand.duplicate_of or cand.article_id, round(jaccard, 4), reason)
+    return CopyVerdict(cand.duplicate_of or cand.article_id, round(jaccard, 4), reason, cand.story_id)
 
 
 class MemoryCandidates(CandidateSource):

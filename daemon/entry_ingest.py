@@ -256,9 +256,7 @@ class EntryIngest:
         candidates = StoreCandidates(self.store)
         if known is None:
             verdict = dedup.find_copy(print_, candidates)
-            original = candidates.seen.get(verdict.duplicate_of) if verdict.duplicate_of is not None else None
-            story_id = stories.assign_story(features, candidates,
-                                            original.story_id if original else None).story_id
+            story_id = stories.assign_story(features, candidates, candidates.original_story(verdict)).story_id
         else:
             verdict = dedup.CopyVerdict(known.duplicate_of, 1.0, "revision")
             story_id = known.story_id

@@ -61,12 +61,17 @@ class ReprocessReport:
     copies: int
     extraction_problems: int
     seconds: float
+    skipped: int = 0            # selected but left alone: revised by the running daemon meanwhile, or gone
 
     def describe(self) -> str:
-        return (f"reprocessed {self.articles} articles in {self.seconds:.1f} s ({self.from_raw} from raw pages, "
-                f"{self.from_text} from stored text): {self.revised} texts revised, "
-                f"{self.learned_lines_removed} learned lines removed, {self.copies} copies, "
-                f"{self.extraction_problems} raw pages no longer extract")
+        described = (f"reprocessed {self.articles} articles in {self.seconds:.1f} s ({self.from_raw} from raw pages, "
+                     f"{self.from_text} from stored text): {self.revised} texts revised, "
+                     f"{self.learned_lines_removed} learned lines removed, {self.copies} copies, "
+                     f"{self.extraction_problems} raw pages no longer extract")
+        if self.skipped:
+            described += (f"; {self.skipped} skipped (revised by the running daemon meanwhile, or no longer "
+                          f"stored): run reprocess again to include them")
+        return described
 
 
 class Reprocessor:
@@ -82,6 +87,7 @@ class Reprocessor:
         it while this worked (its newer text is kept: nothing is written)."""
         old = self.store.stored_article(article_id)
         if old is None:
+            log.info("article.reprocess_skipped", id=article_id, reason="not stored")
             return None
         host = host_of(old.url)
         extracted, problem = self._extract(article_id, old.url)
@@ -105,12 +111,16 @@ class Reprocessor:
         return outcome
 
     def _extract(self, article_id: int, url: str) -> tuple[Extracted | None, str | None]:
+        """The kept raw page extracted again; a page that no longer extracts is logged with its reason
+        (the operator sees which article fell back to its stored text, and why), never fatal."""
         raw = self.store.raw_page(article_id)
         if raw is None:
             return None, None
         try:
             return process_page(raw[0], url, raw[1], self.settings.residue_rules_path), None
         except ExtractionError as exc:
+            log.warning("article.raw_page_unusable", id=article_id, url=url, reason=exc.reason,
+                        fallback="stored text")
             return None, exc.reason
 
     def _reclean(self, old: Article, host: str) -> str:
@@ -132,9 +142,7 @@ class Reprocessor:
         candidates = StoreCandidates(self.store, before_id=old.id)
         verdict = dedup.find_copy(print_, candidates)
         features = stories.story_features(old.title, text, old.published_at or old.fetched_at)
-        original = candidates.seen.get(verdict.duplicate_of) if verdict.duplicate_of is not None else None
-        story_id = stories.assign_story(features, candidates,
-                                        original.story_id if original else None).story_id
+        story_id = stories.assign_story(features, candidates, candidates.original_story(verdict)).story_id
         tags = tag(old.title, text, self.gazetteer, hints=self._feed_hints(old.feed_id))
         article = replace(old, text=text, word_count=len(text.split()), content_hash=print_.content_hash,
                           simhash=print_.simhash, duplicate_of=verdict.duplicate_of,
@@ -174,8 +182,9 @@ def reprocess(store: Store, settings: Settings, gazetteer: Gazetteer, article_id
         learned_lines_removed=sum(o.learned_lines_removed for o in outcomes),
         copies=sum(o.duplicate_of is not None for o in outcomes),
         extraction_problems=sum(o.extraction_problem is not None for o in outcomes),
-        seconds=time.monotonic() - started)
+        seconds=time.monotonic() - started, skipped=len(article_ids) - len(outcomes))
     log.info("reprocess.done", articles=report.articles, from_raw=report.from_raw, revised=report.revised,
-             learned_lines=report.learned_lines_removed, copies=report.copies, s=round(report.seconds, 2))
+             learned_lines=report.learned_lines_removed, copies=report.copies, skipped=report.skipped,
+             s=round(report.seconds, 2))
     return report
 
