@@ -314,7 +314,8 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
                         expected: tuple[str, int] | None = None) -> bool:
         """Reprocessed values for a stored article, in place (same id and URL); a revision is recorded
         only with revised_at (the text changed). No alert is queued and no line counted again. Copies
-        of an article that turned out to be a copy itself follow it to its original.
+        of an article that turned out to be a copy itself follow it to its original, and copies and a
+        story it founded follow it to its new story (a reprocess of one host leaves no one behind).
 
         expected (content_hash, revision) as read before the work: when the stored article no longer
         matches it (the running daemon revised it meanwhile), nothing is written and False returned."""
@@ -322,8 +323,9 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
         for key in ("url", "fetched_at", "feed_id", "guid", "source"):
             row.pop(key)
         with self.transaction():
-            old_hash, old_words, revision = self.db.execute(
-                "SELECT content_hash, word_count, revision FROM articles WHERE id = ?", [article_id]).fetchone()
+            old_hash, old_words, revision, old_story = self.db.execute(
+                "SELECT content_hash, word_count, revision, story_id FROM articles WHERE id = ?",
+                [article_id]).fetchone()
             if expected is not None and expected != (old_hash or "", revision or 0):
                 return False
             if revised_at is not None:
@@ -336,6 +338,11 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
             for table in ("article_regions", "dedup_buckets", "story_buckets"):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
             self._write_extras(article_id, article, dataclasses.replace(extras, raw_html=None))
+            # Its copies share its story; a story it founded follows it when it joins another one
+            self.db.execute("UPDATE articles SET story_id = ? WHERE duplicate_of = ?", [article.story_id, article_id])
+            if old_story == article_id and article.story_id != article_id:
+                self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ? AND id != ?",
+                                [article.story_id, article_id, article_id])
             if article.duplicate_of is not None:
                 self.db.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?",
                                 [article.duplicate_of, article_id])

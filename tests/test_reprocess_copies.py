@@ -84,3 +84,22 @@ def test_reprocessing_twice_leaves_copies_and_stories_as_the_first_run_left_them
     second = rows(store)
     store.close()
     assert second == first == {i: (None if i == agency else agency, agency) for i in first}
+
+
+def test_reprocessing_one_host_takes_the_articles_copies_along_to_its_new_original_and_story(tmp_db_path):
+    """The paper's run of the agency report was stored as an original (say, before the agency's copy
+    was fetched) and an aggregator copied it; reprocessing only the paper makes it a copy of the agency
+    report, and the aggregator's copy must follow it into the agency report's story."""
+    store = Store.open(tmp_db_path)
+    agency = save(store, "agency", AGENCY, T0)
+    paper = save(store, "paper", AGENCY, T0 + timedelta(hours=1))
+    store.db.execute("UPDATE articles SET story_id = id WHERE id IN (?, ?)", [agency, paper])
+    aggregator = save(store, "aggregator", AGENCY, T0 + timedelta(hours=2), duplicate_of=paper, story_id=paper)
+    follow_up = save(store, "radio", INSPECTOR, T0 + timedelta(hours=5), story_id=paper)
+    store.db.commit()
+    reprocess(store, Settings(storage_path=str(tmp_db_path)), Gazetteer.load(), [paper])
+    after = rows(store)
+    store.close()
+    assert after[paper] == (agency, agency)
+    assert after[aggregator] == (agency, agency)
+    assert after[follow_up] == (None, agency)     # the story the paper founded went with it
