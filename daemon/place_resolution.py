@@ -39,6 +39,8 @@ SMALL_TOWN = 30_000          # a town this small next to a capitalised word does
 LONE_WORD_VOTE = 0.75        # a one-word small-town name never used as a place votes this much for its country
 PLAINLY_PLACES = ("in", "near", "outside")   # "in Vaughan" is the town even after "Andrew Vaughan"
 COORDINATORS = frozenset({"and", "or", "et", "ou", "y", "e", "und", "و"})
+RESIDENT_NOUNS = frozenset({"man", "woman", "men", "women", "boy", "girl", "teen", "teenager", "couple",
+                            "resident", "residents", "family", "native", "student", "driver"})
 STRONG_KINDS = frozenset({"country", "alias", "abbreviation", "subdivision", "county", "government"})
 
 
@@ -175,6 +177,12 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
     return _coordinated_adjectives(text.doc, mentions)
 
 
+def _names_a_resident(text: Text, match: Match) -> bool:
+    """ "a Lebanon woman", "the Jordan couple": a town's name used for its people, as local news does."""
+    return (word(text, match.first - 1).lower() in ("a", "an", "the")
+            and word(text, match.last + 1) in RESIDENT_NOUNS and text.spaced(match.last))
+
+
 def _coordinated_adjectives(doc: str, mentions: list[Mention]) -> list[Mention]:
     """Two adjectives joined by "and" share the noun ("French and German troops", "les présidents
     malien et nigérien"): when one names the state acting, so does the other."""
@@ -267,6 +275,8 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: Article
     if (kind in ("country", "alias") and surface in amb.namesake_countries and outweighed(entry.country, others)
             and entry.country not in article.support and not is_locative(text, match.first, gazetteer.ambiguity)):
         return None
+    if kind in ("country", "alias") and surface in amb.namesake_countries and _names_a_resident(text, match):
+        return None               # "a Lebanon woman": of Lebanon, Pennsylvania; the country's would be "Lebanese"
     if kind == "city":
         next_word = word(text, match.last + 1)
         possessive = text.doc[match.end:match.end + 2] in ("'s", "’s")

@@ -106,3 +106,14 @@ def test_a_common_word_in_a_capitals_dateline_is_no_town(gazetteer: Gazetteer) -
 
 def test_a_word_of_faith_after_in_is_no_town(gazetteer: Gazetteer) -> None:
     assert countries_in("She kept her faith in God through two long winters.", gazetteer) == set()
+
+
+def test_a_namesake_countrys_name_for_local_people_is_the_town(gazetteer: Gazetteer) -> None:
+    """Local news says "a Lebanon woman" for one from Lebanon, Pennsylvania; the country's would be Lebanese."""
+    text = "A Lebanon woman charged with fraud will appear before the county judge next week."
+    assert "LB" not in countries_in(text, gazetteer)
+
+
+def test_the_country_stays_where_its_adjective_or_a_place_preposition_says_so(gazetteer: Gazetteer) -> None:
+    assert countries_in("A Lebanese woman was among the passengers, Lebanese officials said.", gazetteer) == {"LB"}
+    assert countries_in("The woman flew home to Lebanon last week.", gazetteer) == {"LB"}
