@@ -94,7 +94,9 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
         if is_named_water(text, match, amb):
             entries = ()
         if entries and is_feature(text, match, gazetteer):
-            entries = tuple(e for e in entries if e.kind not in ("country", "alias"))
+            # "the Niger River"; and "Indian Lake Road", "French Creek": a local feature named by an adjective
+            entries = tuple(e for e in entries if e.kind not in ("country", "alias", "demonym")
+                            or e.kind == "demonym" and not word(text, match.last + 1)[:1].isupper())
         if entries and is_person(text, match, matched, gazetteer):
             if all(e.kind in ("city", "county") for e in entries) and after_first_name(text, match, matched, amb):
                 persons.add(surface)

@@ -117,3 +117,19 @@ def test_a_namesake_countrys_name_for_local_people_is_the_town(gazetteer: Gazett
 def test_the_country_stays_where_its_adjective_or_a_place_preposition_says_so(gazetteer: Gazetteer) -> None:
     assert countries_in("A Lebanese woman was among the passengers, Lebanese officials said.", gazetteer) == {"LB"}
     assert countries_in("The woman flew home to Lebanon last week.", gazetteer) == {"LB"}
+
+
+@pytest.mark.parametrize("text", [
+    "Firefighters were called to a house on Indian Lake Road early on Monday. Indian Lake Road was closed "
+    "for three hours.",
+    "Anglers say the trout are back in French Creek after the dam came down; French Creek had been silted "
+    "up for years.",
+])
+def test_an_adjective_of_nationality_naming_a_local_lake_or_creek_is_no_country(gazetteer: Gazetteer,
+                                                                                text: str) -> None:
+    assert countries_in(text, gazetteer) & {"IN", "FR"} == set()
+
+
+def test_an_adjective_of_nationality_before_a_lowercase_river_is_still_its_country(gazetteer: Gazetteer) -> None:
+    text = "French troops crossed the river at dawn, French officials said."
+    assert countries_in(text, gazetteer) == {"FR"}
