@@ -39,3 +39,10 @@ def test_a_small_town_is_read_beside_a_county_of_its_state(gazetteer: Gazetteer)
     text = ("Every household in Paris and Henry County will get a letter from the volunteer rescue squad "
             "this month asking for donations toward a new ambulance.")
     assert "FR" not in countries_in(text, gazetteer)
+
+
+def test_saida_is_lebanons_beside_lebanon_and_algerias_beside_algeria(gazetteer: Gazetteer) -> None:
+    """English writes Lebanon's Sidon as Saida too, Algeria's Saïda's own name: the article chooses."""
+    assert countries_in("Gunfire was heard overnight in Saida, in southern Lebanon.", gazetteer) == {"LB"}
+    assert countries_in("Le wali de Saïda a inauguré une école, a annoncé l'agence algérienne APS.",
+                        gazetteer) == {"DZ"}
