@@ -14,6 +14,7 @@ _OPENING_QUOTES = frozenset("“\"'‘«")
 _CLOSING_QUOTES = frozenset("”\"'’»")
 _SENTENCE_GAP = " \t\"“‘'("       # passed over when asking what ends before a word
 
+COUNTY_LIST_REACH = 8        # names followed before "counties" in "A, B and C counties"
 MAX_SURNAME = 30             # longer "words" are unspaced runs of another script, not surnames
 AFFILIATION_REACH = 6        # tokens back from "in X" to the institution word ("Flight Center in X")
 CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moon", "NASA", ...
@@ -82,6 +83,25 @@ def _second_half_of_double_name(text: Text, match: Match, matched: set[int], amb
     return (before >= 0 and before not in matched and text.doc[text.ends[before]:match.start] == "-"
             and text.capitalised(before) and not text.words[before].isupper()
             and text.words[before] not in amb.hyphen_prefixes)
+
+
+def in_county_list(text: Text, match: Match) -> bool:
+    """A name in a list that ends "counties" ("Navarro, Henderson and Ellis counties"): a county's
+    name, not the town of another country it may also be (Navarro, Argentina)."""
+    j = match.last + 1
+    for _ in range(COUNTY_LIST_REACH):
+        if j >= len(text.words):
+            return False
+        gap = text.doc[text.ends[j - 1]:text.starts[j]]
+        if text.words[j] in ("counties", "Counties"):
+            return gap == " "
+        if gap == ", " and text.capitalised(j):
+            j += 1
+        elif text.words[j] == "and" and gap in (" ", ", ") and j + 1 < len(text.words) and text.capitalised(j + 1):
+            j += 2
+        else:
+            return False
+    return False
 
 
 def is_work_title(text: Text, match: Match) -> bool:

@@ -133,3 +133,9 @@ def test_an_adjective_of_nationality_naming_a_local_lake_or_creek_is_no_country(
 def test_an_adjective_of_nationality_before_a_lowercase_river_is_still_its_country(gazetteer: Gazetteer) -> None:
     text = "French troops crossed the river at dawn, French officials said."
     assert countries_in(text, gazetteer) == {"FR"}
+
+
+def test_names_in_a_list_of_counties_are_the_counties(gazetteer: Gazetteer) -> None:
+    """Navarro is a town in Argentina too; before "counties" it is the Texas county."""
+    text = "Deputies from Navarro, Henderson and Ellis counties joined the search on Saturday."
+    assert countries_in(text, gazetteer) == {"US"}
