@@ -14,6 +14,8 @@ _OPENING_QUOTES = frozenset("“\"'‘«")
 _CLOSING_QUOTES = frozenset("”\"'’»")
 _SENTENCE_GAP = " \t\"“‘'("       # passed over when asking what ends before a word
 
+COMPOUND_LINKS = ("-on-", "-upon-", "-under-", "-super-", "-in-", "-by-", "-le-", "-la-", "-les-", "-lès-",
+                  "-sur-", "-sous-", "-en-", "-de-", "-du-", "-des-", "-am-", "-an-der-")
 COUNTY_LIST_REACH = 8        # names followed before "counties" in "A, B and C counties"
 MAX_SURNAME = 30             # longer "words" are unspaced runs of another script, not surnames
 AFFILIATION_REACH = 6        # tokens back from "in X" to the institution word ("Flight Center in X")
@@ -104,6 +106,12 @@ def in_county_list(text: Text, match: Match) -> bool:
     return False
 
 
+def in_compound_name(text: Text, match: Match) -> bool:
+    """The first part of a hyphened place name the gazetteer lacks ("Weston-on-the-Green",
+    "Ville-sur-Mer"): the village, not the town Weston."""
+    return text.doc[match.end:match.end + 8].lower().startswith(COMPOUND_LINKS)
+
+
 def is_work_title(text: Text, match: Match) -> bool:
     """A name standing alone in quotes (“Fargo,” 'Glasgow'): the title of a show, film or song."""
     before = text.doc[match.start - 1:match.start] if match.start else ""
@@ -114,11 +122,14 @@ def is_work_title(text: Text, match: Match) -> bool:
 
 
 def after_initial(text: Text, first: int) -> bool:
-    """A name after a middle initial ("Matthew D. Flores"): a surname."""
+    """A name after a middle initial or two initials ("Matthew D. Flores", "J.M. Barrie"): a surname."""
     before = first - 1
-    return (before >= 1 and len(text.words[before]) == 1 and text.words[before].isupper()
-            and text.doc[text.ends[before]:text.starts[first]] == ". " and text.capitalised(before - 1)
-            and text.doc[text.ends[before - 1]:text.starts[before]] == " ")
+    if not (before >= 1 and len(text.words[before]) == 1 and text.words[before].isupper()
+            and text.doc[text.ends[before]:text.starts[first]] == ". " and text.capitalised(before - 1)):
+        return False
+    gap = text.doc[text.ends[before - 1]:text.starts[before]]
+    # "J.M. Barrie" has two initials; "S.E. Paris" is a quarter of a town
+    return gap == " " or gap == "." and not {text.words[before - 1], text.words[before]} <= set("NSEW")
 
 
 def before_age(text: Text, match: Match) -> bool:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from daemon.cjk_matching import cjk_located
 from daemon.gazetteer import Ambiguity, Gazetteer
 from daemon.name_index import NameEntry, name_key, normalize_token
-from daemon.name_usage import (after_first_name, in_county_list, is_affiliation, is_celestial, is_common_word,
-                               is_feature, is_locative, is_named_water, is_person, is_work_title)
+from daemon.name_usage import (after_first_name, in_compound_name, in_county_list, is_affiliation, is_celestial,
+                               is_common_word, is_feature, is_locative, is_named_water, is_person, is_work_title)
 from daemon.place_locale import leading_locale
 from daemon.namesakes import (ANCHOR_CITY, BIG_CITY, COHERENT_SUPPORT, ArticleEvidence, city_supported,
                               country_shares, outweighed, ranked)
@@ -92,6 +92,8 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
         if is_work_title(text, match):
             entries = tuple(e for e in entries if e.kind not in ("city", "county", "subdivision"))
         if is_named_water(text, match, amb):
+            entries = ()
+        if in_compound_name(text, match):
             entries = ()
         if entries and in_county_list(text, match):
             entries = gazetteer.index.get(name_key(surface + " County"), ())

@@ -139,3 +139,25 @@ def test_names_in_a_list_of_counties_are_the_counties(gazetteer: Gazetteer) -> N
     """Navarro is a town in Argentina too; before "counties" it is the Texas county."""
     text = "Deputies from Navarro, Henderson and Ellis counties joined the search on Saturday."
     assert countries_in(text, gazetteer) == {"US"}
+
+
+@pytest.mark.parametrize("text", [
+    "The ballet is based on the play by J.M. Barrie, first staged in 1904.",
+    "The sprint was won by David Vitoria ahead of two riders from the same team.",
+])
+def test_a_town_name_after_two_initials_or_a_common_first_name_is_a_surname(gazetteer: Gazetteer,
+                                                                             text: str) -> None:
+    assert countries_in(text, gazetteer) == set()
+
+
+def test_a_town_quarter_before_a_town_is_no_initial(gazetteer: Gazetteer) -> None:
+    text = "Fire damaged an apartment in S.E. Paris on Tuesday; Paris firefighters put the loss at $20,000."
+    assert countries_in(text, gazetteer) == {"US"}
+
+
+@pytest.mark.parametrize("text", [
+    "Plans for 15,000 homes near Weston-on-the-Green were backed by the council.",
+    "Ferries left Port-en-Bessin before the storm reached the coast.",
+])
+def test_the_first_part_of_a_hyphened_village_name_is_not_a_town(gazetteer: Gazetteer, text: str) -> None:
+    assert countries_in(text, gazetteer) & {"US", "GB"} == set()
