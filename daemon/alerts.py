@@ -18,14 +18,17 @@ import json
 import re
 import time
 import traceback
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 import structlog
 
+from daemon.alert_command import run_command
 from daemon.alert_notify import notification_message, send_notification
 from daemon.notify_labels import notify_label, scrubbed
 from daemon.settings import AlertRule
@@ -36,8 +39,8 @@ from storage.webhook_targets import redacted_text, shown_target, webhook_label, 
 # webhook_label, webhook_target and shown_target live in storage (its migration rewrites old
 # stores' URLs into the same keys) and are re-exported here, where callers have always found them.
 __all__ = ["DELIVERY_HEADER", "MAX_ATTEMPTS", "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "AlertTrouble", "Deliverer",
-           "DeliveryPass", "Match", "matching_alerts", "next_attempt", "notify_target", "payload", "rule_matches",
-           "shown_target", "sign", "targets_of", "verify", "webhook_label", "webhook_target"]
+           "DeliveryPass", "Match", "folded", "matching_alerts", "next_attempt", "notify_target", "payload",
+           "rule_matches", "shown_target", "sign", "targets_of", "verify", "webhook_label", "webhook_target"]
 
 log = structlog.get_logger("newswatch.alerts")
 
@@ -56,17 +59,32 @@ class Match:
     target: str   # webhook_target(...), notify_target(...) or "command:<rule name>"
 
 
+# Apostrophes a keyboard or a CMS may put where a straight one was typed ("Côte d’Ivoire").
+_APOSTROPHES = str.maketrans({mark: "'" for mark in "\u2019\u2018\u02bc\u2032`\u00b4"})
+
+
+def folded(text: str) -> str:
+    """text as keywords compare it: apostrophes straightened, accents dropped, case folded, so
+    "Sevare" finds "Sévaré" and "Côte d'Ivoire" finds "Côte d’Ivoire", as the full-text query
+    (unicode61) and the place names already do."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _keyword_pattern(keywords: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern for any of the keywords as whole words, to search folded text with."""
     if not keywords:
         return None
-    alternatives = sorted((re.escape(k.strip()).replace(r"\ ", r"\s+") for k in keywords), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+    alternatives = sorted((re.escape(folded(k.strip())).replace(r"\ ", r"\s+") for k in keywords),
+                          key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
 def rule_matches(rule: AlertRule, article: Article, region_ids: set[str], focus_ids: set[str],
-                 feed_url: str | None) -> bool:
+                 feed_url: str | None, *, folded_words: tuple[str, str] | None = None) -> bool:
     """True when the article meets every criterion the rule sets (regions, feeds, keywords, query);
-    the full-text query, the dearest, is tried last."""
+    the full-text query, the dearest, is tried last. folded_words is the article's (title, text)
+    already folded (matching_alerts folds them once for every rule)."""
     if rule.regions:
         pool = focus_ids if rule.focus_only else region_ids
         if not pool.intersection(rule.regions):
@@ -74,8 +92,10 @@ def rule_matches(rule: AlertRule, article: Article, region_ids: set[str], focus_
     if rule.feeds and feed_url not in rule.feeds:
         return False
     pattern = _keyword_pattern(rule.keywords)
-    if pattern is not None and not (pattern.search(article.title or "") or pattern.search(article.text or "")):
-        return False
+    if pattern is not None:
+        title, text = folded_words or (folded(article.title or ""), folded(article.text or ""))
+        if not (pattern.search(title) or pattern.search(text)):
+            return False
     if rule.query:
         try:
             return query_matches(rule.query, article.title or "", article.text or "")
@@ -113,10 +133,12 @@ def matching_alerts(rules: Sequence[AlertRule], article: Article, feed_url: str 
     region_ids = {t.region_id for t in article.regions}
     focus_ids = {t.region_id for t in article.regions if t.focus}
     found = []
+    words = ((folded(article.title or ""), folded(article.text or ""))
+             if any(rule.keywords for rule in rules) else None)
     for rule in rules:
         if is_update and not rule.on_update:
             continue
-        if rule_matches(rule, article, region_ids, focus_ids, feed_url):
+        if rule_matches(rule, article, region_ids, focus_ids, feed_url, folded_words=words):
             found.extend((rule.name, target) for target in targets_of(rule))
     return tuple(found)
 
@@ -295,7 +317,7 @@ class Deliverer:
         if kind == "webhook":
             return await self._post(rule, delivery, body)
         if kind == "command":
-            return await self._run(rule, body)
+            return await run_command(rule.command, body)
         url = self._notify_url(rule, delivery.target)
         assert url is not None   # _gone found it
         return await send_notification(url, *notification_message(rule.name, article))
@@ -332,11 +354,11 @@ class Deliverer:
                    SIGNATURE_HEADER: sign(rule.webhook.secret or "", stamp, body)}
         # httpx's timeout is per read: a receiver dripping bytes would hold the pass for ever, so
         # the whole attempt has one deadline. Once the status arrived, the body cannot change it.
-        status = None
+        status, location = None, None
         try:
             async with asyncio.timeout(self.timeout):
                 async with self.client.stream("POST", rule.webhook.url, content=body, headers=headers) as response:
-                    status = response.status_code
+                    status, location = response.status_code, response.headers.get("location")
                     read = 0
                     async for chunk in response.aiter_raw():
                         read += len(chunk)
@@ -350,21 +372,18 @@ class Deliverer:
                 return f"connection failed: {type(exc).__name__}"
         if 200 <= status < 300:
             return None
+        if 300 <= status < 400 and location:
+            return f"http {status}: {_redirect_reason(rule.webhook.url, location)}"
         return f"http {status}"
 
-    async def _run(self, rule: AlertRule, body: bytes) -> str | None:
-        try:
-            process = await asyncio.create_subprocess_exec(
-                *rule.command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.PIPE)
-        except OSError as exc:
-            return f"command failed to start: {exc.strerror}"
-        try:
-            _, stderr = await asyncio.wait_for(process.communicate(body), timeout=60)
-        except asyncio.TimeoutError:
-            process.kill()
-            await process.wait()
-            return "command timed out after 60 s"
-        if process.returncode != 0:
-            return f"command exited {process.returncode}: {stderr.decode(errors='replace')[-200:].strip()}"
-        return None
+
+def _redirect_reason(url: str, location: str) -> str:
+    """Why a redirected alert was not sent on, naming where the receiver points by scheme and host
+    only: a new address may carry a token in its path, as the configured one may."""
+    try:
+        moved = urlsplit(urljoin(url, location.strip()))
+        where = f"{moved.scheme}://{moved.netloc.rpartition('@')[2]}" if moved.scheme and moved.netloc else ""
+    except ValueError:
+        where = ""
+    return (f"redirect to {where or 'an unreadable Location'} not followed (a signed alert goes only to the "
+            f"configured url: put the new address in webhook.url)")

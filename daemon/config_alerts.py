@@ -52,6 +52,9 @@ def alert_rules(items: Any, check: _Checker, known_region: Callable[[str], str |
             if (problem := _rule_feed_problem(url, feeds)):
                 check.problem(f"{prefix}.feeds", problem)
         keywords = check.string_list(table, "keywords", prefix)
+        for keyword in keywords:
+            if (problem := _keyword_problem(keyword)):
+                check.problem(f"{prefix}.keywords", problem)
         query = _query(table, prefix, check)
         webhook = _webhook(table.get("webhook"), f"{prefix}.webhook", check)
         command = _command(table, prefix, check)
@@ -66,6 +69,23 @@ def alert_rules(items: Any, check: _Checker, known_region: Callable[[str], str |
             on_update=check.typed(table, "on_update", prefix, bool, False),
             webhook=webhook, command=command, query=query, notify=notify))
     return tuple(rules)
+
+
+def _keyword_problem(keyword: str) -> str | None:
+    """Why a keyword written in the full-text query's syntax would never match: keywords are
+    searched as written, so a prefix star or phrase quotes would have to be in the article too."""
+    if '"' in keyword:
+        phrase = keyword.replace('"', "").strip()
+        return (f"{keyword!r} would be searched with its double quotes as written: a keyword is already "
+                f"matched as a whole phrase; write \"{phrase}\" without the inner quotes")
+    if "*" in keyword:
+        stem = keyword.strip("*").strip()
+        example = (f"for words starting with {stem}, write query = '{stem}*'"
+                   if keyword.endswith("*") and stem and "*" not in stem and " " not in stem
+                   else "a prefix is a full-text query: query = 'civil*'")
+        return (f"{keyword!r} would be searched with its * as written: keywords are whole words and take no "
+                f"wildcards; {example}")
+    return None
 
 
 def _query(table: Mapping[str, Any], prefix: str, check: _Checker) -> str:

@@ -33,8 +33,11 @@ class FeedSettings:
 
 @dataclass(frozen=True, slots=True)
 class WebhookSettings:
-    url: str
-    secret: str | None = None
+    """A webhook target. The URL may carry a token in its path and the secret signs every alert:
+    neither appears when the settings are printed or logged."""
+
+    url: str = field(repr=False)
+    secret: str | None = field(default=None, repr=False)
     secret_env: str | None = None
 
 
@@ -44,7 +47,7 @@ class AlertRule:
 
     name: str
     regions: tuple[str, ...] = ()      # region ids after resolution ("ML", "sahel", "western-africa")
-    keywords: tuple[str, ...] = ()     # any keyword (case-insensitive, whole words) in title or text
+    keywords: tuple[str, ...] = ()     # any keyword (whole words; case and accents folded) in title or text
     feeds: tuple[str, ...] = ()        # feed URLs
     focus_only: bool = False           # regions must be focus regions of the article
     on_update: bool = False            # fire again when an article's text is revised
