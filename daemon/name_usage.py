@@ -16,7 +16,7 @@ _SENTENCE_GAP = " \t\"“‘'("       # passed over when asking what ends before
 
 COMPOUND_LINKS = ("-on-", "-upon-", "-under-", "-super-", "-in-", "-by-", "-le-", "-la-", "-les-", "-lès-",
                   "-sur-", "-sous-", "-en-", "-de-", "-du-", "-des-", "-am-", "-an-der-")
-COUNTY_LIST_REACH = 8        # names followed before "counties" in "A, B and C counties"
+COUNTY_LIST_REACH = 8        # words searched ahead for "counties" in "A, B and C counties"
 MAX_SURNAME = 30             # longer "words" are unspaced runs of another script, not surnames
 AFFILIATION_REACH = 6        # tokens back from "in X" to the institution word ("Flight Center in X")
 CELESTIAL_REACH = 3          # tokens either side of "Jupiter" searched for "moon", "NASA", ...
@@ -67,9 +67,13 @@ def _before_surname(text: Text, match: Match, matched: set[int], amb: Ambiguity)
         return False              # a script without case has no capitals to tell a surname by
     name, words = text.words[match.first], text.words
     # Alone: not after the same first name, and not leading a longer name ("Highway 29", "Cup Series").
-    return any(i and words[i - 1] != name
-               and not (i + 1 < len(words) and text.spaced(i) and (words[i + 1][:1].isupper() or words[i + 1].isdigit()))
-               for i in text.positions[surname])
+    return any(i and words[i - 1] != name and not _leads_a_name(text, i) for i in text.positions[surname])
+
+
+def _leads_a_name(text: Text, i: int) -> bool:
+    """Whether word i is followed by a capitalised word or a number, as in "Highway 29", "Cup Series"."""
+    following = word(text, i + 1)
+    return bool(following) and text.spaced(i) and (following[:1].isupper() or following.isdigit())
 
 
 def _opens_sentence(text: Text, index: int) -> bool:

@@ -90,9 +90,10 @@ def ranked(candidates: Sequence[NameEntry], article: ArticleEvidence, qualifier:
             value += 1.5
         value += COHERENCE_WEIGHT * min(others.get(entry.country, 0.0), COHERENCE_CAP)
         value += LOCALE_WEIGHT * min(article.locale.get(entry.country or "", 0), LOCALE_CAP)
-        if entry.kind == "city" and entry.population < UNIQUE_CITY and world_city:
+        small = entry.kind == "city" and entry.population < UNIQUE_CITY
+        if small and world_city:
             value -= WORLD_CITY_PENALTY
-        elif entry.kind == "city" and entry.population < UNIQUE_CITY and metropolis and not _local(entry, article, name):
+        elif small and metropolis and not _local(entry, article, name):
             value -= COUNTRY_NAME_PENALTY
         if entry.kind == "city" and a_country and not confirmed(entry):
             value -= COUNTRY_NAME_PENALTY    # "Mexico" is the country, "Mexico, Mo." a town
