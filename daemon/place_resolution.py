@@ -141,9 +141,10 @@ def resolve_mentions(text: Text, matches: list[Match], gazetteer: Gazetteer, hin
     repeated = {name for name, n in surface_counts.items() if n >= 2}
     states: dict[tuple[str, str], set[str]] = defaultdict(set)
     for match in voting:
+        key = name_key(text.doc[match.start:match.end])
         for entry in match.entries:
-            if entry.kind in ("subdivision", "county", "city") and entry.country and entry.admin1:
-                states[(entry.country, entry.admin1)].add(name_key(text.doc[match.start:match.end]))
+            if entry.admin1 and entry.country and entry.kind in ("subdivision", "county", "city"):
+                states[(entry.country, entry.admin1)].add(key)
     article = ArticleEvidence(evidence, support, unique_names, local_names, repeated, votes,
                               leading_locale(votes, LOCALE_MARGIN),
                               {pair: frozenset(names) for pair, names in states.items()})
