@@ -30,6 +30,7 @@ import structlog
 
 from daemon.alert_command import run_command
 from daemon.alert_notify import notification_message, send_notification
+from daemon.fetch import parse_retry_after
 from daemon.notify_labels import notify_label, scrubbed
 from daemon.settings import AlertRule
 from storage.alert_queries import QueryError, query_matches
@@ -208,6 +209,7 @@ class Deliverer:
         self.timeout = timeout
         self.rules = {r.name: r for r in rules}
         self._reported_gone: set[tuple[str, str]] = set()
+        self._asked_to_wait: dict[int, float] = {}   # delivery id -> a receiver's Retry-After, in seconds
         self.client = httpx.AsyncClient(timeout=timeout, follow_redirects=False,
                                         headers={"User-Agent": user_agent})
 
@@ -267,7 +269,8 @@ class Deliverer:
                      target=target, attempts=delivery.attempts + 1)
         else:
             error = self._scrub(error, delivery)
-            retry_at = next_attempt(delivery.attempts, now)
+            retry_at = _not_before(next_attempt(delivery.attempts, now), now,
+                                   self._asked_to_wait.pop(delivery.id, None))
             self.store.mark_attempt_failed(delivery.id, error, retry_at)
             counts["retrying" if retry_at else "failed"] += 1
             key = (target, error, retry_at is None)
@@ -354,11 +357,12 @@ class Deliverer:
                    SIGNATURE_HEADER: sign(rule.webhook.secret or "", stamp, body)}
         # httpx's timeout is per read: a receiver dripping bytes would hold the pass for ever, so
         # the whole attempt has one deadline. Once the status arrived, the body cannot change it.
-        status, location = None, None
+        status, location, retry_after = None, None, None
         try:
             async with asyncio.timeout(self.timeout):
                 async with self.client.stream("POST", rule.webhook.url, content=body, headers=headers) as response:
                     status, location = response.status_code, response.headers.get("location")
+                    retry_after = response.headers.get("retry-after")
                     read = 0
                     async for chunk in response.aiter_raw():
                         read += len(chunk)
@@ -374,7 +378,18 @@ class Deliverer:
             return None
         if 300 <= status < 400 and location:
             return f"http {status}: {_redirect_reason(rule.webhook.url, location)}"
+        if status in (429, 503) and (wait := parse_retry_after(retry_after, cap=MAX_RETRY_S)) is not None:
+            self._asked_to_wait[delivery.id] = wait
+            return f"http {status} (Retry-After {wait:.0f} s)"
         return f"http {status}"
+
+
+def _not_before(retry_at: datetime | None, now: datetime, wait_s: float | None) -> datetime | None:
+    """The backoff's next attempt, or later when the receiver asked for a longer wait (429 or 503
+    with Retry-After); a row out of attempts stays given up."""
+    if retry_at is None or wait_s is None:
+        return retry_at
+    return max(retry_at, now + timedelta(seconds=wait_s))
 
 
 def _redirect_reason(url: str, location: str) -> str:

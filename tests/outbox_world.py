@@ -4,8 +4,10 @@ their logs: what the alert-delivery tests share."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from structlog.testing import capture_logs
 
@@ -45,3 +47,33 @@ def deliver(store: Store, rules, *at: datetime) -> tuple[list[int], str]:
     with capture_logs() as logs:
         counts = asyncio.run(run())
     return counts, repr(logs)
+
+
+class AnsweringReceiver:
+    """A loopback webhook receiver answering every POST with one status and these headers."""
+
+    def __init__(self, status: int, headers: dict[str, str] | None = None) -> None:
+        status_code, extra = status, dict(headers or {})
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(status_code)
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/in/T0KEN"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

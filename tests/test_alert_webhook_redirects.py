@@ -5,45 +5,13 @@ where the receiver points, so the operator can correct the URL, without quoting 
 from __future__ import annotations
 
 import asyncio
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from structlog.testing import capture_logs
 
 from daemon.alerts import Deliverer
 from daemon.settings import AlertRule, WebhookSettings
-from tests.outbox_world import NOW, mali_store, queue
-
-
-class RedirectingReceiver:
-    """A loopback receiver answering every POST with `status` and a Location header."""
-
-    def __init__(self, status: int, location: str | None) -> None:
-        status_code, where = status, location
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                self.send_response(status_code)
-                if where is not None:
-                    self.send_header("Location", where)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/in/T0KEN"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from tests.outbox_world import NOW, AnsweringReceiver, mali_store, queue
 
 
 @pytest.fixture
@@ -52,7 +20,7 @@ def store(tmp_path):
 
 
 def _deliver(store, status: int, location: str | None) -> tuple[dict, str]:
-    receiver = RedirectingReceiver(status, location)
+    receiver = AnsweringReceiver(status, {"Location": location} if location is not None else {})
     rule = AlertRule(name="desk", regions=("ML",), webhook=WebhookSettings(url=receiver.url, secret="k"))
     queue(store, rule)
 
