@@ -1,6 +1,6 @@
-"""Alert rules: which stored articles match a watch rule, and signed delivery of the outbox.
+"""Signed delivery of the alert outbox (which articles match a rule is daemon.alert_rules).
 
-Matching is a pure function on the article and its tags. Delivery reads the outbox in the store
+Delivery reads the outbox in the store
 (rows written in the same transaction as the article), so a restart loses no alert, and marks each
 delivery done once its receiver answered 2xx, so nothing is delivered twice in normal operation.
 Receivers can also de-duplicate on the X-Newswatch-Delivery id: delivery is at-least-once.
@@ -15,10 +15,8 @@ import asyncio
 import hashlib
 import hmac
 import json
-import re
 import time
 import traceback
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -30,15 +28,16 @@ import structlog
 
 from daemon.alert_command import run_command
 from daemon.alert_notify import notification_message, send_notification
+from daemon.alert_rules import Match, folded, matching_alerts, notify_target, rule_matches, targets_of
 from daemon.fetch import parse_retry_after
 from daemon.notify_labels import notify_label, scrubbed
 from daemon.settings import AlertRule
-from storage.alert_queries import QueryError, query_matches
-from storage.records import Article, Delivery
+from storage.records import Delivery
 from storage.webhook_targets import redacted_text, shown_target, webhook_label, webhook_target
 
 # webhook_label, webhook_target and shown_target live in storage (its migration rewrites old
-# stores' URLs into the same keys) and are re-exported here, where callers have always found them.
+# stores' URLs into the same keys), rule matching in alert_rules; all are re-exported here, where
+# callers have always found them.
 __all__ = ["DELIVERY_HEADER", "MAX_ATTEMPTS", "SIGNATURE_HEADER", "TIMESTAMP_HEADER", "AlertTrouble", "Deliverer",
            "DeliveryPass", "Match", "folded", "matching_alerts", "next_attempt", "notify_target", "payload",
            "rule_matches", "shown_target", "sign", "targets_of", "verify", "webhook_label", "webhook_target"]
@@ -52,96 +51,6 @@ MAX_ATTEMPTS = 12
 FIRST_RETRY_S = 30.0
 MAX_RETRY_S = 6 * 3600.0
 RESPONSE_READ_BYTES = 4096   # of a receiver's answer only the status counts; a little body is read, politely
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    rule: str
-    target: str   # webhook_target(...), notify_target(...) or "command:<rule name>"
-
-
-# Apostrophes a keyboard or a CMS may put where a straight one was typed ("Côte d’Ivoire").
-_APOSTROPHES = str.maketrans({mark: "'" for mark in "\u2019\u2018\u02bc\u2032`\u00b4"})
-
-
-def folded(text: str) -> str:
-    """text as keywords compare it: apostrophes straightened, accents dropped, case folded, so
-    "Sevare" finds "Sévaré" and "Côte d'Ivoire" finds "Côte d’Ivoire", as the full-text query
-    (unicode61) and the place names already do."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _keyword_pattern(keywords: Sequence[str]) -> re.Pattern[str] | None:
-    """One pattern for any of the keywords as whole words, to search folded text with."""
-    if not keywords:
-        return None
-    alternatives = sorted((re.escape(folded(k.strip())).replace(r"\ ", r"\s+") for k in keywords),
-                          key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-
-
-def rule_matches(rule: AlertRule, article: Article, region_ids: set[str], focus_ids: set[str],
-                 feed_url: str | None, *, folded_words: tuple[str, str] | None = None) -> bool:
-    """True when the article meets every criterion the rule sets (regions, feeds, keywords, query);
-    the full-text query, the dearest, is tried last. folded_words is the article's (title, text)
-    already folded (matching_alerts folds them once for every rule)."""
-    if rule.regions:
-        pool = focus_ids if rule.focus_only else region_ids
-        if not pool.intersection(rule.regions):
-            return False
-    if rule.feeds and feed_url not in rule.feeds:
-        return False
-    pattern = _keyword_pattern(rule.keywords)
-    if pattern is not None:
-        title, text = folded_words or (folded(article.title or ""), folded(article.text or ""))
-        if not (pattern.search(title) or pattern.search(text)):
-            return False
-    if rule.query:
-        try:
-            return query_matches(rule.query, article.title or "", article.text or "")
-        except QueryError as exc:   # check-config refuses such a query; a rule built in code may not
-            log.error("alert.query_refused", rule=rule.name, error=str(exc))
-            return False
-    return True
-
-
-def notify_target(rule_name: str, url: str) -> str:
-    """The outbox key of a rule's notification URL: its label plus the same short hash of the full
-    URL as webhook_target's, so a changed URL is told apart without storing it."""
-    return f"{notify_label(rule_name, url)} #{webhook_target(rule_name, url).rpartition(' #')[2]}"
-
-
-def targets_of(rule: AlertRule) -> list[str]:
-    targets = []
-    if rule.webhook is not None:
-        targets.append(webhook_target(rule.name, rule.webhook.url))
-    if rule.command:
-        targets.append(f"command:{rule.name}")
-    targets.extend(dict.fromkeys(notify_target(rule.name, url) for url in rule.notify))
-    return targets
-
-
-def matching_alerts(rules: Sequence[AlertRule], article: Article, feed_url: str | None,
-                    *, is_update: bool = False) -> tuple[tuple[str, str], ...]:
-    """(rule, target) pairs to put in the outbox for a stored article.
-
-    A copy (duplicate_of set) never alerts: its original did. An update alerts only for rules
-    that ask for it (on_update).
-    """
-    if article.duplicate_of is not None:
-        return ()
-    region_ids = {t.region_id for t in article.regions}
-    focus_ids = {t.region_id for t in article.regions if t.focus}
-    found = []
-    words = ((folded(article.title or ""), folded(article.text or ""))
-             if any(rule.keywords for rule in rules) else None)
-    for rule in rules:
-        if is_update and not rule.on_update:
-            continue
-        if rule_matches(rule, article, region_ids, focus_ids, feed_url, folded_words=words):
-            found.extend((rule.name, target) for target in targets_of(rule))
-    return tuple(found)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
