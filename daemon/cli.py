@@ -140,7 +140,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
                f"{counted(summary.copies, 'copy', 'copies')}) in {counted(summary.stories, 'story', 'stories')}; "
                f"feeds {summary.feeds} ({summary.failing_feeds} failing, {summary.disabled_feeds} disabled); "
                f"skipped entries {summary.skipped}; alerts {summary.deliveries_delivered} delivered, "
-               f"{summary.deliveries_pending} pending, {summary.deliveries_failed} failed")
+               f"{summary.deliveries_pending} pending, {summary.deliveries_failed} failed"
+               + (f", {summary.deliveries_replaced} replaced (queued again by `alerts retry`)"
+                  if summary.deliveries_replaced else ""))
     for f in failing:
         click.echo(f"  failing:  {f.url} ({counted(f.consecutive_errors, 'error')} in a row; last: {f.last_error})")
     for f in disabled:

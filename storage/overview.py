@@ -27,6 +27,7 @@ class Summary:
     deliveries_pending: int
     deliveries_delivered: int
     deliveries_failed: int   # given up: attempts spent, or the target left the config
+    deliveries_replaced: int  # queued again by `alerts retry` under another rule or target: kept as history
     top_regions: tuple[tuple[str, str, int], ...]  # (id, name, articles with it as focus)
 
 
@@ -56,6 +57,7 @@ class OverviewMixin:
             deliveries_pending=one("SELECT count(*) FROM deliveries WHERE status = 'pending'"),
             deliveries_delivered=one("SELECT count(*) FROM deliveries WHERE status = 'delivered'"),
             deliveries_failed=one("SELECT count(*) FROM deliveries WHERE status = 'failed'"),
+            deliveries_replaced=one("SELECT count(*) FROM deliveries WHERE status = 'replaced'"),
             top_regions=tuple((r[0], r[1], r[2]) for r in regions),
         )
 
