@@ -37,6 +37,12 @@ _HTML_ROOT = re.compile(rb"<!doctype\s+html|<html\b|<head\b|<body\b", re.IGNOREC
 _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                          "blockquote", "pre", "tr", "table", "section", "article", "figure", "hr"})
 _SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
+_FEED_LINK_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml",
+                              "application/xml", "text/xml"})
+FEED_LINK_SCAN_BYTES = 256 * 1024   # <link rel="alternate"> lives in the head, near the top
+_LINK_TAG = re.compile(r"<(?:link|a)\b([^<>]{0,2000})>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+_JSON_START = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*[{\[]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +89,12 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
     problem = _describe(result.get("bozo_exception")) if result.get("bozo") else None
     entries = _without_build_stamps(tuple(_entry(raw, url) for raw in result.get("entries", ())))
     if not entries:
+        if _JSON_START.match(body):   # feedparser calls it "malformed xml", which sends people astray
+            raise FeedParseError(url, "not a feed (json: JSON Feed is not supported, use the site's RSS or Atom feed)")
         if _looks_like_html(body, response_headers):
-            raise FeedParseError(url, "not a feed (html page)")
+            advertised = advertised_feed_url(body, url)
+            raise FeedParseError(url, _clip(f"not a feed (html page; it names its feed: {advertised})"
+                                            if advertised else "not a feed (html page)"))
         if problem and problem.startswith("malformed xml"):
             raise FeedParseError(url, problem)
         if not result.get("version"):
@@ -246,6 +256,25 @@ def _looks_like_html(body: bytes, headers: Mapping[str, str]) -> bool:
     if _FEED_ROOT.search(head):
         return False
     return bool(_HTML_ROOT.search(head)) or "html" in headers.get("content-type", "").lower()
+
+
+def advertised_feed_url(body: bytes, url: str) -> str | None:
+    """The absolute http(s) URL of the first RSS/Atom feed an HTML page advertises with
+    <link rel="alternate" type="application/rss+xml" href="…">, so the operator is told what to
+    put in the config instead of the page's URL; None when the page names none.
+
+    A bounded regular expression, not HTMLParser: that one slows quadratically on runs of
+    unclosed tags, and this runs on pages nobody vetted."""
+    text = body[:FEED_LINK_SCAN_BYTES].decode("utf-8", errors="replace")
+    for tag in _LINK_TAG.finditer(text):
+        values = {name.lower(): unescape(value.strip("\"'")) for name, value in _ATTRIBUTE.findall(tag.group(1))}
+        rels = values.get("rel", "").lower().split()
+        kind = values.get("type", "").split(";")[0].strip().lower()
+        if "alternate" in rels and kind in _FEED_LINK_TYPES:
+            absolute = _http_link(values.get("href"), url)
+            if absolute and absolute != url:
+                return absolute
+    return None
 
 
 def _clip(text: str) -> str:

@@ -169,7 +169,8 @@ class Fetcher:
         "connect timeout", "read timeout", "write timeout", "pool timeout", "total timeout",
         "connection refused", "connect failed", "tls error", "no response", "connection broken",
         "http N", "bad redirect", "redirect loop", "too many redirects", "too large",
-        "unsupported encoding X", "decode error", "truncated body", "host throttled".
+        "unsupported encoding X", "decode error", "truncated body", "host throttled",
+        "304 to an unconditional request".
 
         With host_throttle (article pages, which a poll fetches in bursts from one host), a host that
         answered one of them 429 (or 503 with Retry-After) is not asked for another until its wait is
@@ -230,6 +231,10 @@ class Fetcher:
                     hops.add(status)
                     continue
                 if status == 304:
+                    if not {"if-none-match", "if-modified-since"} & headers.keys():
+                        # Nothing was asked to be compared: taking it as "unchanged" would keep a feed
+                        # empty (or a page textless) for ever while every poll looks healthy.
+                        raise FetchError(url, "304 to an unconditional request", status=status)
                     return current, response, b"", bool(hops) and hops <= PERMANENT_REDIRECTS
                 if not 200 <= status < 300:
                     retry = parse_retry_after(response.headers.get("retry-after"),

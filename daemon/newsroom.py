@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 FAULT_KINDS = frozenset({"slow", "endless", "oversized", "status", "redirect", "redirect_loop",
-                         "gzip", "broken", "drop"})
+                         "gzip", "broken", "drop", "always_304"})
 _CONTENT_TYPES = {".xml": "application/rss+xml; charset=utf-8", ".rss": "application/rss+xml; charset=utf-8",
                   ".atom": "application/atom+xml; charset=utf-8", ".html": "text/html; charset=utf-8",
                   ".htm": "text/html; charset=utf-8", ".json": "application/json", ".txt": "text/plain; charset=utf-8"}
@@ -140,6 +140,8 @@ class Newsroom:
         endless: chunk (bytes per write) · oversized: size (bytes), declare_length (default True)
         status: status, retry_after, body · redirect: to (path or URL), status (default 302)
         redirect_loop: (none) · gzip: body, content_type · broken: body · drop: (none)
+        always_304: etag (sent with it, if given): "304 Not Modified" whether or not the request was
+        conditional, as a misconfigured cache in front of a site does
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}")
@@ -334,6 +336,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body[: len(body) // 2])
         self.wfile.flush()
         self._hang_up()
+
+    def _fault_always_304(self, route: _Route, opts: Mapping[str, Any]) -> None:
+        self._start(304, [("ETag", str(opts["etag"]))] if "etag" in opts else [])
+        self.end_headers()
 
     def _fault_drop(self, route: _Route, opts: Mapping[str, Any]) -> None:
         self._hang_up()
