@@ -145,9 +145,11 @@ def before_age(text: Text, match: Match) -> bool:
 
 
 def after_first_name(text: Text, match: Match, matched: set[int], amb: Ambiguity) -> bool:
-    """A one-word name right after a capitalised non-place word ("Andrew Vaughan"): a surname."""
+    """A one-word name right after a capitalised non-place word ("Andrew Vaughan", "Brian O’Connor"):
+    a surname."""
     before = match.first - 1
-    return (match.first == match.last and before >= 0 and not text.all_caps and text.spaced(before)
+    one_word = match.first == match.last or not any(c.isspace() for c in text.doc[match.start:match.end])
+    return (one_word and before >= 0 and not text.all_caps and text.spaced(before)
             and text.capitalised(before) and before not in matched and word(text, before) not in amb.function_words
             and word(text, before) not in amb.locatives and word(text, before) not in amb.person_titles)
 

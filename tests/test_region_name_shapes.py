@@ -161,3 +161,10 @@ def test_a_town_quarter_before_a_town_is_no_initial(gazetteer: Gazetteer) -> Non
 ])
 def test_the_first_part_of_a_hyphened_village_name_is_not_a_town(gazetteer: Gazetteer, text: str) -> None:
     assert countries_in(text, gazetteer) & {"US", "GB"} == set()
+
+
+def test_a_surname_with_an_apostrophe_stays_a_person_when_used_alone_later(gazetteer: Gazetteer) -> None:
+    """O'Connor is a suburb of Canberra too; after "Brian O’Connor, 38," it is the man again."""
+    text = ("The neighbour, Brian O’Connor, 38, promised officers he would turn the music down. An hour "
+            "later O’Connor had the music up again, and O’Connor was arrested after he kicked a door in.")
+    assert countries_in(text, gazetteer) == set()
