@@ -46,9 +46,10 @@ def repair_mojibake(text: str) -> str:
 
 
 def _char_classes() -> dict[str, re.Pattern[str]]:
-    """Regex classes over the Basic Multilingual Plane and plane-14 tags, built in one pass."""
+    """Regex classes over the Basic and Supplementary Multilingual Planes (format controls such as
+    Egyptian hieroglyph joiners live in the latter) and plane-14 tags, built in one pass."""
     found: dict[str, list[str]] = {"invisible": [], "space": [], "break": []}
-    for code in (*range(0xD800), *range(0xE000, 0x10000), *range(0xE0000, 0xE0080)):
+    for code in (*range(0xD800), *range(0xE000, 0x20000), *range(0xE0000, 0xE0080)):
         char = chr(code)
         category = unicodedata.category(char)
         if category in ("Cc", "Cf") and char not in "\n\t\u200c\u200d":

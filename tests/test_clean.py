@@ -164,6 +164,11 @@ def test_hygiene_removes_zero_width_and_control_characters() -> None:
     assert hygiene("Nia\u200bmey\ufeff is\u0007 hot\u00ad.") == "Niamey is hot."
 
 
+def test_hygiene_removes_format_controls_beyond_the_basic_plane() -> None:
+    """Egyptian hieroglyph joiners and musical formatting marks are invisible too (found by Hypothesis)."""
+    assert hygiene("Lo\U00013430go \U0001D173note") == "Logo note"
+
+
 def test_hygiene_keeps_the_joiner_that_persian_needs() -> None:
     assert hygiene("می\u200cخواهم") == "می\u200cخواهم"
 
