@@ -23,7 +23,9 @@ _LIST_MARK = re.compile(r"^(?:[-–—•*·▪►»]|\d{1,2}[.)])\s+")
 _MENU_LINE_END = re.compile(r"[.!?…:;。！？؟۔]$")
 _INTRODUCES_LIST = (":", "：")
 _RULE_MAX_CHARS = 2000  # clutter lines are short; longer paragraphs skip the teaser, widget and tail rules
-_DATE_ANCHOR = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+# A year (in Western or Arabic-Indic digits), a time ("17:23", "10h32") or a numeric day.
+_DATE_ANCHOR = re.compile(r"\b(?:19|20|١٩|٢٠|۱۹|۲۰)\d\d\b|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_CLOCK_TOKEN = re.compile(r"\d{1,2}h\d\d")  # "10h32", one \w+ token, is a time like "10:32"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,11 +195,16 @@ def _is_headline(paragraph: str, title_tokens: list[str], fuzzy: bool) -> bool:
 
 
 def _is_dateline(paragraph: str, rules: ResidueRules) -> bool:
-    """A short line made of numbers and date words (plus a name or two) printed above the body."""
+    """A short line made of numbers and date words (plus a name or two) printed above the body.
+    A line that ends like a sentence must be date words only: date words include "le", "est",
+    "the", so "Le 12 mars 2026, le maire est à Gao." is a lead, not a dateline."""
     tokens = _tokens(paragraph)
     if not tokens or len(tokens) > rules.limits.dateline_max_words or not _DATE_ANCHOR.search(paragraph):
         return False
-    other = [t for t in tokens if not t.isdigit() and t not in rules.dateline_words]
+    other = [t for t in tokens
+             if not t.isdigit() and t not in rules.dateline_words and not _CLOCK_TOKEN.fullmatch(t)]
+    if other and _ends_sentence(paragraph):
+        return False
     return len(other) <= 3 and len(other) < len(tokens) / 2
 
 

@@ -38,6 +38,29 @@ _EMAIL = re.compile(r"[^\s@]+@[^\s@]+")
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(?=$|[-_])")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _NAMED_OFFSET = re.compile(r"\s*(?:GMT|UTC)\s*(?:([+-])(\d{1,2}):?(\d{2})?)?$", re.I)  # "… GMT-05:00"
+# Arabic-Indic and Persian digits read as ASCII: datetime.fromisoformat refuses them, and the
+# looser day-only search then dropped the time and zone of "٢٠٢٦-١١-١٢T10:32:00+01:00".
+_ASCII_DIGITS = {ord(c): str(i) for zero in ("٠", "۰") for i, c in enumerate(chr(ord(zero) + n) for n in range(10))}
+# Month names of the languages the seeds' pages use (English, French, Arabic as Egypt and the
+# Levant write them), for "12 novembre 2026 à 10h32" or "١٢ نوفمبر ٢٠٢٦" in a meta tag.
+_MONTH_NAMES = (
+    ("january", "janvier", "janv", "jan", "يناير", "كانون الثاني"),
+    ("february", "février", "fevrier", "févr", "feb", "فبراير", "شباط"),
+    ("march", "mars", "mar", "مارس", "آذار"),
+    ("april", "avril", "avr", "apr", "أبريل", "إبريل", "ابريل", "نيسان"),
+    ("may", "mai", "مايو", "أيار"),
+    ("june", "juin", "jun", "يونيو", "حزيران"),
+    ("july", "juillet", "juil", "jul", "يوليو", "تموز"),
+    ("august", "août", "aout", "aug", "أغسطس", "آب"),
+    ("september", "septembre", "sept", "sep", "سبتمبر", "أيلول"),
+    ("october", "octobre", "oct", "أكتوبر", "اكتوبر", "تشرين الأول"),
+    ("november", "novembre", "nov", "نوفمبر", "تشرين الثاني"),
+    ("december", "décembre", "decembre", "déc", "dec", "ديسمبر", "كانون الأول"),
+)
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+_DAY_MONTH_YEAR = re.compile(
+    r"(?<!\w)(\d{1,2})(?:er)?\.?\s+(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+    + r")\.?,?\s+(\d{4})(?:,?\s*(?:à|at|الساعة|-)?\s*(\d{1,2})\s*[:h]\s*(\d{2}))?(?!\w)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +236,7 @@ def parse_datetime(value: str | None, now: datetime | None = None) -> datetime |
 
 
 def _parse_any(text: str) -> datetime | None:
+    text = text.translate(_ASCII_DIGITS)
     iso = text.replace("Z", "+00:00") if text.endswith("Z") else text
     iso = _NAMED_OFFSET.sub(lambda m: f"{m[1] or '+'}{int(m[2] or 0):02d}:{m[3] or '00'}", iso, count=1)
     try:
@@ -229,7 +253,19 @@ def _parse_any(text: str) -> datetime | None:
             return datetime(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             return None
-    return None
+    return _day_month_year(text)
+
+
+def _day_month_year(text: str) -> datetime | None:
+    """A written date, "12 novembre 2026 à 10h32" or "١٢ نوفمبر ٢٠٢٦", local time taken as UTC."""
+    match = _DAY_MONTH_YEAR.search(text)
+    if not match:
+        return None
+    hour, minute = (int(match[4]), int(match[5])) if match[4] else (0, 0)
+    try:
+        return datetime(int(match[3]), _MONTHS[match[2].casefold()], int(match[1]), hour, minute)
+    except ValueError:
+        return None
 
 
 def _squash(text: str) -> str:
