@@ -1,4 +1,5 @@
-"""Feed bytes -> entries: RSS 0.9x/1.0/2.0 and Atom via feedparser, on bytes we fetched ourselves.
+"""Feed bytes -> entries: RSS 0.9x/1.0/2.0 and Atom via feedparser, on bytes we fetched ourselves;
+JSON Feed 1 and 1.1 (a body that opens with "{" or "[") via daemon/json_feed.py.
 
 feedparser only ever sees a BytesIO (a str or bytes argument could make it open a URL or a local
 file), and documents that declare expanding entities are refused before parsing. A bozo feed that
@@ -38,7 +39,7 @@ _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "
                          "blockquote", "pre", "tr", "table", "section", "article", "figure", "hr"})
 _SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
 _FEED_LINK_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml",
-                              "application/xml", "text/xml"})
+                              "application/xml", "text/xml", "application/feed+json"})
 FEED_LINK_SCAN_BYTES = 256 * 1024   # <link rel="alternate"> lives in the head, near the top
 _LINK_TAG = re.compile(r"<(?:link|a)\b([^<>]{0,2000})>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
@@ -57,6 +58,7 @@ class Entry:
     published_at: datetime | None
     author: str | None
     updated_at: datetime | None = None   # the entry's own "updated" stamp: a revision signal
+    language: str | None = None          # as the feed states it (JSON Feed's "language"), e.g. "fr-ML"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,11 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
     """Parse fetched feed bytes; FeedParseError when no entries can be had (an empty valid feed is fine)."""
     if not body.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
         raise FeedParseError(url, "empty body")
+    if _JSON_START.match(body):
+        # JSON Feed: feedparser reads no JSON (it calls it "malformed xml") and the XML entity check
+        # does not apply. Imported here because json_feed builds on this module's Entry and ParsedFeed.
+        from daemon.json_feed import parse_json_feed
+        return parse_json_feed(body, url)
     if declares_expanding_entities(body):
         raise FeedParseError(url, "entity declarations refused")
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
@@ -85,22 +92,20 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
                                   resolve_relative_uris=True, sanitize_html=True)
     except (RecursionError, ValueError, TypeError, LookupError, AssertionError) as exc:
         # feedparser's loose parser can trip on hostile bytes; that is bad input, not our bug
-        raise FeedParseError(url, _clip(f"parser failure: {type(exc).__name__}")) from None
+        raise FeedParseError(url, clip_reason(f"parser failure: {type(exc).__name__}")) from None
     problem = _describe(result.get("bozo_exception")) if result.get("bozo") else None
-    entries = _without_build_stamps(tuple(_entry(raw, url) for raw in result.get("entries", ())))
+    entries = without_build_stamps(tuple(_entry(raw, url) for raw in result.get("entries", ())))
     if not entries:
-        if _JSON_START.match(body):   # feedparser calls it "malformed xml", which sends people astray
-            raise FeedParseError(url, "not a feed (json: JSON Feed is not supported, use the site's RSS or Atom feed)")
         if _looks_like_html(body, response_headers):
             advertised = advertised_feed_url(body, url)
-            raise FeedParseError(url, _clip(f"not a feed (html page; it names its feed: {advertised})"
+            raise FeedParseError(url, clip_reason(f"not a feed (html page; it names its feed: {advertised})"
                                             if advertised else "not a feed (html page)"))
         if problem and problem.startswith("malformed xml"):
             raise FeedParseError(url, problem)
         if not result.get("version"):
             raise FeedParseError(url, "no entries")
     feed = result.get("feed", {})
-    return ParsedFeed(title=_text(feed, "title"), site_url=_http_link(feed.get("link"), url),
+    return ParsedFeed(title=_text(feed, "title"), site_url=http_link(feed.get("link"), url),
                       entries=entries, bozo_reason=problem, ttl_minutes=_whole_number(feed.get("ttl")),
                       update_period=_word(feed.get("sy_updateperiod")),
                       update_frequency=_whole_number(feed.get("sy_updatefrequency")))
@@ -159,7 +164,7 @@ def _doctype_end(data: bytes, at: int) -> int:
 
 def _entry(raw: Mapping[str, Any], url: str) -> Entry:
     return Entry(
-        link=_http_link(raw.get("link"), url),
+        link=http_link(raw.get("link"), url),
         guid=(raw.get("id") or "").strip() or None,
         title=_text(raw, "title"),
         summary=_text(raw, "summary"),
@@ -170,7 +175,7 @@ def _entry(raw: Mapping[str, Any], url: str) -> Entry:
     )
 
 
-def _without_build_stamps(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+def without_build_stamps(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
     """Entries with their updated stamps dropped when all of them (two or more) carry the same one:
     that is the feed's build time, not a revision of each entry, and must not re-fetch every page."""
     stamps = {entry.updated_at for entry in entries}
@@ -179,7 +184,7 @@ def _without_build_stamps(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
     return tuple(replace(entry, updated_at=None) for entry in entries)
 
 
-def _http_link(link: object, base: str) -> str | None:
+def http_link(link: object, base: str) -> str | None:
     if not isinstance(link, str) or not link.strip():
         return None
     absolute = urljoin(base, link.strip())
@@ -195,7 +200,7 @@ def _text(raw: Mapping[str, Any], key: str) -> str:
     detail = raw.get(f"{key}_detail") or {}
     if "html" in str(detail.get("type", "")):
         return html_to_text(value)
-    return _tidy(value)
+    return tidy_text(value)
 
 
 def _content_html(raw: Mapping[str, Any]) -> str | None:
@@ -243,12 +248,12 @@ def _describe(exc: object) -> str | None:
         return None
     message = str(exc).removeprefix("<unknown>:")
     if isinstance(exc, xml.sax.SAXException):
-        return _clip(f"malformed xml: {message}")
+        return clip_reason(f"malformed xml: {message}")
     if isinstance(exc, feedparser.CharacterEncodingOverride | feedparser.CharacterEncodingUnknown):
-        return _clip(f"encoding: {message}")
+        return clip_reason(f"encoding: {message}")
     if isinstance(exc, feedparser.NonXMLContentType):
-        return _clip(f"content type: {message}")
-    return _clip(f"{type(exc).__name__}: {message}")
+        return clip_reason(f"content type: {message}")
+    return clip_reason(f"{type(exc).__name__}: {message}")
 
 
 def _looks_like_html(body: bytes, headers: Mapping[str, str]) -> bool:
@@ -259,7 +264,7 @@ def _looks_like_html(body: bytes, headers: Mapping[str, str]) -> bool:
 
 
 def advertised_feed_url(body: bytes, url: str) -> str | None:
-    """The absolute http(s) URL of the first RSS/Atom feed an HTML page advertises with
+    """The absolute http(s) URL of the first RSS/Atom/JSON feed an HTML page advertises with
     <link rel="alternate" type="application/rss+xml" href="…">, so the operator is told what to
     put in the config instead of the page's URL; None when the page names none.
 
@@ -271,18 +276,18 @@ def advertised_feed_url(body: bytes, url: str) -> str | None:
         rels = values.get("rel", "").lower().split()
         kind = values.get("type", "").split(";")[0].strip().lower()
         if "alternate" in rels and kind in _FEED_LINK_TYPES:
-            absolute = _http_link(values.get("href"), url)
+            absolute = http_link(values.get("href"), url)
             if absolute and absolute != url:
                 return absolute
     return None
 
 
-def _clip(text: str) -> str:
+def clip_reason(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
 
 
-def _tidy(text: str) -> str:
+def tidy_text(text: str) -> str:
     """Collapse runs of spaces, keep paragraph breaks as blank lines."""
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     paragraphs, current = [], []
@@ -323,8 +328,8 @@ class _TextCollector(HTMLParser):
 def html_to_text(markup: str) -> str:
     """Plain text of an HTML fragment, one blank line between blocks."""
     if "<" not in markup:
-        return _tidy(unescape(markup))
+        return tidy_text(unescape(markup))
     collector = _TextCollector()
     collector.feed(markup)
     collector.close()
-    return _tidy("".join(collector.parts))
+    return tidy_text("".join(collector.parts))

@@ -30,7 +30,8 @@ from storage.store import Store
 
 log = structlog.get_logger("newswatch.pipeline")
 
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, "
+               "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
-"""A feed URL that points at the wrong thing (the site's HTML page, a JSON Feed) is refused with a
-reason that says what to do: the page's own advertised feed URL, or that JSON Feed is unsupported."""
+"""A feed URL that points at the wrong thing (the site's HTML page, JSON that is no JSON Feed) is refused
+with a reason that says what to do: the page's own advertised feed URL, or what the JSON lacks."""
 
 from __future__ import annotations
 
@@ -47,12 +47,16 @@ def test_language_versions_and_script_links_are_passed_over_for_the_real_feed() 
     assert reason_for(body) == "not a feed (html page; it names its feed: https://feeds.ledger.example/main)"
 
 
-def test_json_feed_is_refused_as_unsupported_not_as_malformed_xml() -> None:
+def test_json_feed_is_read_not_refused_as_malformed_xml() -> None:
     body = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "Ledger", "items": '
             b'[{"id": "1", "url": "https://ledger.example/a", "content_text": "Gao market reopens."}]}')
-    reason = reason_for(body, {"content-type": "application/feed+json"})
-    assert reason.startswith("not a feed (json: JSON Feed is not supported")
-    assert "malformed xml" not in reason
+    parsed = parse_feed(body, PAGE_URL, {"content-type": "application/feed+json"})
+    assert [(entry.link, entry.summary) for entry in parsed.entries] == [("https://ledger.example/a", "Gao market reopens.")]
+
+
+def test_json_that_is_no_json_feed_is_refused_as_such_not_as_malformed_xml() -> None:
+    reason = reason_for(b'{"status": "ok", "data": []}', {"content-type": "application/json"})
+    assert reason.startswith('not a feed (json: no "version"')
 
 
 def test_the_daemon_records_the_advertised_feed_url_as_the_feeds_error(newsroom, tmp_path) -> None:
