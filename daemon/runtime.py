@@ -9,6 +9,7 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ from storage.records import Feed
 from storage.store import Store
 
 log = structlog.get_logger("newswatch.runtime")
+
+# How long the workers may take to finish once the polls are done or cancelled. The scheduler's
+# grace periods (up to 40 s) plus this stay within the unit's TimeoutStopSec=45s.
+WORKER_STOP_GRACE_S = 3.0
 
 
 def open_store(settings: Settings, gazetteer: Gazetteer | None = None) -> Store:
@@ -73,8 +78,28 @@ async def pipeline_for(settings: Settings, *, use_processes: bool = True) -> Asy
     finally:
         await fetcher.aclose()
         if pipeline.executor is not None:
-            pipeline.executor.shutdown(wait=True, cancel_futures=True)
+            stop_workers(pipeline.executor, WORKER_STOP_GRACE_S)
         store.close()
+
+
+def stop_workers(executor: ProcessPoolExecutor, grace_s: float) -> None:
+    """Shut the pool down, killing a worker still busy after grace_s. The polls that asked for its
+    work are finished or cancelled by now, so nothing will store its result: waiting on a parser
+    stuck on a pathological page would only make systemd kill the whole daemon at TimeoutStopSec.
+    Workers ignore SIGTERM (the parent decides), hence SIGKILL."""
+    # The pool keeps its processes in a private mapping; there is no public way to bound the wait.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace_s
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    stuck = [p for p in processes if p.is_alive()]
+    for process in stuck:
+        process.kill()
+        process.join(5)
+    if stuck:
+        log.warning("workers.killed", count=len(stuck), grace_s=grace_s,
+                    reason="still busy after the polls were done or cancelled")
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,25 +3,52 @@
 State (next poll times, backoff, outbox) lives in the store, so a restart picks up where it stopped.
 SIGTERM stops new work, lets in-flight polls finish for a grace period, then cancels them; an
 article is written in one transaction, so a cancelled poll leaves it stored whole or not at all.
+A store that takes no more writes (full disk, read-only file) stops the service with a StoreError:
+no later poll could record anything, and re-fetching every feed at every tick would only hammer
+the outlets and the journal.
 """
 
 from __future__ import annotations
 
 import asyncio
 import signal
+import sqlite3
+import time
 from datetime import datetime, timedelta, timezone
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from daemon.alerts import Deliverer
+from daemon.errors import StoreError
 from daemon.pipeline import Pipeline, PollResult
+from daemon.settings import Settings
+from storage.records import Feed
 
 log = structlog.get_logger("newswatch.scheduler")
 
 DELIVERY_INTERVAL_S = 10.0
 HOUSEKEEPING_INTERVAL_S = 3600.0
 STOP_GRACE_S = 20.0
+# SQLite result codes that no retry mends: the disk is full, the file or its folder turned
+# read-only, the device fails, or the file is no longer a database.
+STORE_GONE_CODES = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_CORRUPT",
+                    "SQLITE_NOTADB")
+# The wall clock may drift from the monotonic clock by this much between ticks before the schedule
+# is checked for next poll times that only a clock set back can explain.
+CLOCK_STEP_S = 60.0
+
+
+def store_failure(exc: BaseException, store_path: str) -> StoreError | None:
+    """The StoreError a poll's exception amounts to when it means the store takes no more writes;
+    None for anything else (a bug in one poll, a lock held a moment too long)."""
+    if isinstance(exc, StoreError):
+        return exc
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if isinstance(exc, sqlite3.DatabaseError) and name.startswith(STORE_GONE_CODES):
+        return StoreError(f"{store_path}: the store takes no more writes ({exc}; {name}); free disk space or "
+                          f"make the file and its folder writable, then start newswatch again")
+    return None
 
 
 async def poll_round(pipeline: Pipeline, feeds, *, in_flight: dict | None = None) -> list[PollResult]:
@@ -34,10 +61,31 @@ async def poll_round(pipeline: Pipeline, feeds, *, in_flight: dict | None = None
             task.add_done_callback(lambda _t, fid=feed.id: in_flight.pop(fid, None))
         tasks.append(task)
     results = await asyncio.gather(*tasks, return_exceptions=True)
+    store_gone = None
     for feed, result in zip(feeds, results):
         if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+            store_gone = store_gone or store_failure(result, pipeline.store.path)
             log.error("feed.crashed", feed=feed.url, error=repr(result), exc_info=result)
+    if store_gone is not None:
+        log.error("store.unwritable", store=pipeline.store.path, error=str(store_gone), action="stopping")
+        raise store_gone
     return [r for r in results if isinstance(r, PollResult)]
+
+
+def longest_wait_s(feed: Feed, settings: Settings) -> float:
+    """The longest wait any poll outcome can set before a feed's next poll: the adaptive cap, the
+    error backoff cap or a server's Retry-After cap, whichever is longest, with the jitter on top."""
+    scheduler = settings.scheduler
+    longest = max(feed.interval_s, scheduler.max_interval_s, scheduler.max_backoff_s, settings.http.max_retry_after)
+    return longest * (1 + scheduler.jitter)
+
+
+def scheduled_beyond_reach(feeds: list[Feed], now: datetime, settings: Settings) -> list[Feed]:
+    """Feeds whose next poll lies further ahead than any poll could have set it: written while the
+    clock ran ahead (a bad RTC at boot, then corrected by NTP). Left alone they would sleep until
+    the wrong date comes round again, months or years away."""
+    return [f for f in feeds if f.next_poll_at is not None
+            and f.next_poll_at > now + timedelta(seconds=longest_wait_s(f, settings))]
 
 
 class Service:
@@ -48,6 +96,8 @@ class Service:
         self.in_flight: dict[int, asyncio.Task] = {}
         self.delivering: asyncio.Task | None = None
         self.stopping = asyncio.Event()
+        self.failure: StoreError | None = None
+        self._clock_offset: float | None = None   # wall clock minus monotonic clock at the last tick
 
     async def tick(self) -> None:
         """Start polls for every due feed not already being polled."""
@@ -55,9 +105,37 @@ class Service:
             return
         now = datetime.now(timezone.utc)
         due = [f for f in self.pipeline.store.due_feeds(now) if f.id not in self.in_flight]
+        if self._clock_stepped():
+            due += self._misscheduled(now, {f.id for f in due})
         if due:
             log.debug("scheduler.tick", due=len(due), in_flight=len(self.in_flight))
-            asyncio.create_task(poll_round(self.pipeline, due, in_flight=self.in_flight))
+            asyncio.create_task(self._poll(due))
+
+    async def _poll(self, due: list[Feed]) -> None:
+        try:
+            await poll_round(self.pipeline, due, in_flight=self.in_flight)
+        except StoreError as exc:
+            self._stop_for_store(exc)
+
+    def _clock_stepped(self) -> bool:
+        """True at the first tick and whenever the wall clock jumped since the last one."""
+        offset = time.time() - time.monotonic()
+        stepped = self._clock_offset is None or abs(offset - self._clock_offset) > CLOCK_STEP_S
+        self._clock_offset = offset
+        return stepped
+
+    def _misscheduled(self, now: datetime, already: set[int]) -> list[Feed]:
+        """Configured, enabled feeds whose next poll only a clock set back explains: polled now, and
+        the poll writes a next poll time from the corrected clock."""
+        store = self.pipeline.store
+        retired = store.retired_feed_urls()
+        candidates = [f for f in store.feeds() if f.url not in retired and f.disabled_reason is None
+                      and f.id not in already and f.id not in self.in_flight]
+        stray = scheduled_beyond_reach(candidates, now, self.pipeline.settings)
+        for feed in stray:
+            log.warning("feed.next_poll_beyond_reach", feed=feed.url, next_poll_at=feed.next_poll_at.isoformat(),
+                        reason="set while the clock ran ahead", action="polled now")
+        return stray
 
     async def deliver(self) -> None:
         if self.stopping.is_set():
@@ -80,7 +158,9 @@ class Service:
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        # SIGHUP (the usual "reload" signal, or a closed terminal) would otherwise kill the daemon on the
+        # spot, unlogged: it stops cleanly like SIGTERM, and the log says the config is read at start only.
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             loop.add_signal_handler(sig, self._request_stop, sig)
         scheduler = AsyncIOScheduler(timezone=timezone.utc)
         now = datetime.now(timezone.utc)
@@ -101,12 +181,22 @@ class Service:
             await asyncio.wait([self.delivering], timeout=STOP_GRACE_S)
         scheduler.shutdown(wait=False)
         await self._drain()
+        if self.failure is not None:
+            raise self.failure
         log.info("service.stopped")
 
     def _request_stop(self, sig: signal.Signals) -> None:
         if not self.stopping.is_set():
-            log.info("service.stopping", signal=sig.name, in_flight=len(self.in_flight))
+            note = {"note": "the config is read only at start: start newswatch again to apply changes"} \
+                if sig == signal.SIGHUP else {}
+            log.info("service.stopping", signal=sig.name, in_flight=len(self.in_flight), **note)
             self.stopping.set()
+
+    def _stop_for_store(self, exc: StoreError) -> None:
+        """Stop as after SIGTERM, then fail: run_service raises it and `run` exits 1 naming the store."""
+        if self.failure is None:
+            self.failure = exc
+        self.stopping.set()
 
     async def _drain(self) -> None:
         tasks = list(self.in_flight.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from email.utils import format_datetime
@@ -92,6 +93,17 @@ def start_newswatch(*args: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "daemon", "--log-format", "json", *args], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})})
+
+
+def stop_newswatch(process: subprocess.Popen, sig: signal.Signals = signal.SIGTERM, timeout: float = 40) -> str:
+    """Send a running daemon a signal and wait for it to exit; its log (stderr). Killed if it hangs."""
+    try:
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return stderr
 
 
 MALI_PARAGRAPHS = [
