@@ -23,7 +23,7 @@ from daemon.alerts import matching_alerts
 from daemon.analysis import Analysis, analyse
 from daemon.candidates import StoreCandidates
 from daemon.entry_retries import run_since, still_waiting
-from daemon.errors import ExtractionError, FetchError
+from daemon.errors import ExtractionError, FetchError, store_failure
 from daemon.extract import Extracted, process_page, text_from_feed_html
 from daemon.feeds import Entry
 from daemon.fetch import Fetcher, is_temporary
@@ -61,10 +61,16 @@ class EntryIngest:
         self._canonicals_ignored: set[str] = set()               # hosts whose home/section canonical was logged
 
     async def _ingest_guarded(self, feed: Feed, entry: Entry) -> str:
-        """One entry's bug must not cost the feed's other entries: log the traceback, record the skip."""
+        """One entry's bug must not cost the feed's other entries: log the traceback, record the skip.
+
+        A store that takes no more writes (full disk, read-only file) is no bug of the entry's: a
+        skip recorded for it would lose the article for good once space is freed, so it goes up to
+        the scheduler, which stops the service."""
         try:
             return await self.ingest_entry(feed, entry)
         except Exception as exc:  # noqa: BLE001 - recorded with its traceback, then the poll goes on
+            if (gone := store_failure(exc, self.store.path)) is not None:
+                raise gone from exc
             log.error("article.crashed", url=entry.link, feed=feed.url, error=repr(exc), exc_info=exc)
             return self._skip(feed, entry, entry.link, "internal error", f"{type(exc).__name__}: {exc}")
 

@@ -8,6 +8,8 @@ worker reaches the daemon intact instead of breaking the process pool.
 
 from __future__ import annotations
 
+import sqlite3
+
 from dataclasses import dataclass
 
 
@@ -91,3 +93,21 @@ class ExtractionError(NewswatchError):
 # The store's error lives with the store (storage never imports daemon); re-exported here so
 # callers find the whole family in one place.
 from storage.errors import StoreError  # noqa: E402,F401
+
+
+# SQLite result codes that no retry mends: the disk is full, the file or its folder turned
+# read-only, the device fails, or the file is no longer a database.
+STORE_GONE_CODES = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_CORRUPT",
+                    "SQLITE_NOTADB")
+
+
+def store_failure(exc: BaseException, store_path: str) -> StoreError | None:
+    """The StoreError a poll's exception amounts to when it means the store takes no more writes;
+    None for anything else (a bug in one poll, a lock held a moment too long)."""
+    if isinstance(exc, StoreError):
+        return exc
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if isinstance(exc, sqlite3.DatabaseError) and name.startswith(STORE_GONE_CODES):
+        return StoreError(f"{store_path}: the store takes no more writes ({exc}; {name}); free disk space or "
+                          f"make the file and its folder writable, then start newswatch again")
+    return None

@@ -19,7 +19,7 @@ from datetime import datetime
 import structlog
 
 from daemon.entry_ingest import EntryIngest, utcnow
-from daemon.errors import FeedParseError, FetchError
+from daemon.errors import FeedParseError, FetchError, store_failure
 from daemon.feed_schedule import FeedSchedule
 from daemon.feeds import parse_feed
 from daemon.fetch import Fetcher
@@ -58,13 +58,16 @@ class Pipeline(EntryIngest):
 
     async def poll_feed(self, feed: Feed) -> PollResult:
         """Fetch, parse and ingest one feed; record its new state. Never raises for bad input, and a
-        bug still leaves the feed backed off (not re-fetched every tick) with the reason recorded."""
+        bug still leaves the feed backed off (not re-fetched every tick) with the reason recorded.
+        A store that takes no more writes raises StoreError: that is no fault of the feed's."""
         started = time.monotonic()
         bound = log.bind(feed=feed.url)
         now = self.clock()
         try:
             return await self._poll(feed, started, bound, now)
         except Exception as exc:  # noqa: BLE001 - logged with its traceback and recorded on the feed
+            if (gone := store_failure(exc, self.store.path)) is not None:
+                raise gone from exc
             bound.error("feed.crashed", error=repr(exc), exc_info=exc)
             return self._feed_failed(feed, now, f"internal error: {type(exc).__name__}", started, bound)
 

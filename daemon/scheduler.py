@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -20,7 +19,7 @@ import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from daemon.alerts import Deliverer
-from daemon.errors import StoreError
+from daemon.errors import StoreError, store_failure
 from daemon.pipeline import Pipeline, PollResult
 from daemon.settings import Settings
 from storage.records import Feed
@@ -30,25 +29,9 @@ log = structlog.get_logger("newswatch.scheduler")
 DELIVERY_INTERVAL_S = 10.0
 HOUSEKEEPING_INTERVAL_S = 3600.0
 STOP_GRACE_S = 20.0
-# SQLite result codes that no retry mends: the disk is full, the file or its folder turned
-# read-only, the device fails, or the file is no longer a database.
-STORE_GONE_CODES = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_CORRUPT",
-                    "SQLITE_NOTADB")
 # The wall clock may drift from the monotonic clock by this much between ticks before the schedule
 # is checked for next poll times that only a clock set back can explain.
 CLOCK_STEP_S = 60.0
-
-
-def store_failure(exc: BaseException, store_path: str) -> StoreError | None:
-    """The StoreError a poll's exception amounts to when it means the store takes no more writes;
-    None for anything else (a bug in one poll, a lock held a moment too long)."""
-    if isinstance(exc, StoreError):
-        return exc
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    if isinstance(exc, sqlite3.DatabaseError) and name.startswith(STORE_GONE_CODES):
-        return StoreError(f"{store_path}: the store takes no more writes ({exc}; {name}); free disk space or "
-                          f"make the file and its folder writable, then start newswatch again")
-    return None
 
 
 async def poll_round(pipeline: Pipeline, feeds, *, in_flight: dict | None = None) -> list[PollResult]:

@@ -8,6 +8,7 @@ SQLITE_READONLY a read-only file gives, which works even when the tests run as r
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import pytest
 
@@ -62,3 +63,30 @@ def test_a_round_on_a_read_only_store_raises_instead_of_reporting_no_feeds_polle
     settings = load_settings(write_config(tmp_path / "n.toml", db, [feed]), secrets=False)
     with pytest.raises(StoreError, match="readonly"):
         asyncio.run(_one_round_on_read_only_store(settings))
+
+
+async def _one_round_on_a_full_store(settings):
+    async with runtime.pipeline_for(settings, use_processes=False) as pipeline:
+        pages = pipeline.store.db.execute("PRAGMA page_count").fetchone()[0]
+        pipeline.store.db.execute(f"PRAGMA max_page_count = {pages}")   # room for a feed row, not a long article
+        return await poll_round(pipeline, pipeline.store.feeds())
+
+
+def test_an_article_that_meets_a_full_disk_is_not_recorded_as_skipped_for_good(newsroom, tmp_path):
+    """A skip recorded as "internal error" would lose the article once space is freed: the round
+    stops with the store's error instead, and the next run stores it."""
+    long_report = [f"{paragraph} ({day})" for day in range(60) for paragraph in MALI_PARAGRAPHS]   # new pages needed
+    newsroom.add("/a/0", page("Convoy report", long_report), content_type="text/html; charset=utf-8")
+    feed = newsroom.add("/a/feed.xml", rss("Outlet A", [{"title": "Convoy", "link": newsroom.url("/a/0"),
+                                                        "guid": "g0"}]), content_type="application/rss+xml")
+    db = tmp_path / "newswatch.db"
+    settings = load_settings(write_config(tmp_path / "n.toml", db, [feed]), secrets=False)
+    with pytest.raises(StoreError, match="full"):
+        asyncio.run(_one_round_on_a_full_store(settings))
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM skipped_entries WHERE reason = 'internal error'").fetchone() == (0,)
+    finally:
+        conn.close()
+    results = asyncio.run(runtime.run_once(settings, use_processes=False))   # space again: stored now
+    assert results[0].stored == 1
