@@ -69,10 +69,14 @@ class FetchError(NewswatchError):
 
 
 class FeedParseError(NewswatchError):
-    """Bytes at a feed URL that yield no entries (HTML page, broken XML, empty body)."""
+    """Bytes at a feed URL that yield no entries (HTML page, broken XML, empty body).
 
-    def __init__(self, url: str, reason: str) -> None:
-        self.url, self.reason = url, reason
+    advertised is the feed URL an HTML page names as its own, whole: the reason is clipped for
+    storage and may cut it, and the operator needs all of it to fix the config.
+    """
+
+    def __init__(self, url: str, reason: str, *, advertised: str | None = None) -> None:
+        self.url, self.reason, self.advertised = url, reason, advertised
         super().__init__(f"{url}: {reason}")
 
     def __reduce__(self):

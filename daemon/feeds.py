@@ -99,7 +99,7 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
         if _looks_like_html(body, response_headers):
             advertised = advertised_feed_url(body, url)
             raise FeedParseError(url, clip_reason(f"not a feed (html page; it names its feed: {advertised})"
-                                            if advertised else "not a feed (html page)"))
+                                            if advertised else "not a feed (html page)"), advertised=advertised)
         if problem and problem.startswith("malformed xml"):
             raise FeedParseError(url, problem)
         if not result.get("version"):

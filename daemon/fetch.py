@@ -21,12 +21,13 @@ from types import MappingProxyType
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+import structlog
 
 from daemon.content_coding import DECODE_ERRORS, Overflow, decoder_for, encodings
 from daemon.errors import FetchError
 from daemon.peer_guard import BLOCKED, PeerBlocked, guarded_transport
 from daemon.settings import HttpSettings
-from daemon.urls import host_of
+from daemon.urls import host_of, is_downgrade, origin_of
 
 ACCEPT_ENCODING = "gzip, deflate, br"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -40,6 +41,8 @@ TEMPORARY_REASONS = frozenset({"host throttled", "connect timeout", "read timeou
 TEMPORARY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
+
+log = structlog.get_logger("newswatch.fetch")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +206,14 @@ class Fetcher:
                         elapsed_ms=int((time.monotonic() - started) * 1000), moved_permanently=moved)
 
     async def _follow(self, url: str, headers: dict[str, str]) -> tuple[str, httpx.Response, bytes, bool]:
-        """The final URL, response and body, and whether every redirect on the way was permanent."""
-        current, visited, hops = url, set(), set()
+        """The final URL, response and body, and whether every redirect on the way was permanent.
+
+        A redirect from https to plain http is followed (news sites with old redirect setups would
+        otherwise lose their articles; every hop is still checked against private addresses) but
+        logged as fetch.downgraded, and it never counts as a permanent move: a feed keeps being
+        asked at its https URL rather than adopting the plain http one as its new home.
+        """
+        current, visited, hops, downgraded = url, set(), set(), False
         for _ in range(self._settings.max_redirects + 1):
             if not self._settings.allow_private_networks:
                 await self._guard(url, current)
@@ -228,6 +237,11 @@ class Fetcher:
                         raise FetchError(url, "bad redirect", status=status) from None
                     if current in visited:
                         raise FetchError(url, "redirect loop", status=status)
+                    if is_downgrade(str(response.url), current):
+                        downgraded = True
+                        log.warning("fetch.downgraded", from_url=origin_of(str(response.url)),
+                                    to_url=origin_of(current), status=status,
+                                    action="followed without transport security")
                     hops.add(status)
                     continue
                 if status == 304:
@@ -235,13 +249,12 @@ class Fetcher:
                         # Nothing was asked to be compared: taking it as "unchanged" would keep a feed
                         # empty (or a page textless) for ever while every poll looks healthy.
                         raise FetchError(url, "304 to an unconditional request", status=status)
-                    return current, response, b"", bool(hops) and hops <= PERMANENT_REDIRECTS
+                    return current, response, b"", _moved(hops, downgraded)
                 if not 200 <= status < 300:
                     retry = parse_retry_after(response.headers.get("retry-after"),
                                               cap=self._settings.max_retry_after)
                     raise FetchError(url, f"http {status}", status=status, retry_after=retry)
-                return (current, response, await self._read_body(url, response),
-                        bool(hops) and hops <= PERMANENT_REDIRECTS)
+                return current, response, await self._read_body(url, response), _moved(hops, downgraded)
             finally:
                 await response.aclose()
         raise FetchError(url, "too many redirects")
@@ -325,6 +338,11 @@ class Fetcher:
             slot.users -= 1
             if slot.users == 0:
                 del self._hosts[host]
+
+
+def _moved(hops: set[int], downgraded: bool) -> bool:
+    """A move to adopt: redirects happened, all permanent, and none of them gave up https."""
+    return bool(hops) and hops <= PERMANENT_REDIRECTS and not downgraded
 
 
 def _host(url: str) -> str:

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import mimetypes
 import socket
+import ssl
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -57,8 +58,11 @@ def guess_content_type(path: str) -> str:
 class Newsroom:
     """Loopback HTTP server with registered routes; use as a context manager or start()/stop()."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, tls: tuple[str, str] | None = None) -> None:
+        """tls: (certificate file, key file) to serve https instead of http, for tests of what
+        happens between the two (a client must be told to trust that certificate)."""
         self._address = (host, port)
+        self._tls = tls
         self._routes: dict[str, _Route] = {}
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
@@ -71,6 +75,11 @@ class Newsroom:
     def start(self) -> Newsroom:
         self.stopping.clear()
         server = _Server(self._address, _Handler)
+        if self._tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self._tls)
+            # the handshake happens in the handler's thread, so a client that stalls blocks no one else
+            server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
         server.newsroom = self
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -108,7 +117,8 @@ class Newsroom:
         return int(self._server.server_address[1])
 
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
+        scheme = "https" if self._tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self.port}/{path.lstrip('/')}"
 
     # routes ----------------------------------------------------------------------------------
     def add(self, path: str, body: bytes, content_type: str | None = None, etag: bool | str = True,

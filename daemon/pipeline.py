@@ -94,6 +94,9 @@ class Pipeline(EntryIngest):
         try:
             parsed = parse_feed(response.body, response.url, response.headers)
         except FeedParseError as exc:
+            if exc.advertised:   # whole here: the stored reason is clipped and may cut a long URL
+                bound.warning("feed.not_a_feed", advertised=exc.advertised,
+                              action="put the advertised feed's URL in the config")
             return self._feed_failed(feed, now, exc.reason, started, bound, http_status=response.status,
                                      size=len(response.body))
         if parsed.bozo_reason:

@@ -101,6 +101,24 @@ def is_above(candidate: str, article: str) -> bool:
     return not above or (len(above) < len(below) and below[:len(above)] == above)
 
 
+def is_downgrade(from_url: str, to_url: str) -> bool:
+    """True for a redirect hop that leaves https for plain http (transport security lost on the way)."""
+    return urlsplit(from_url).scheme.lower() == "https" and urlsplit(to_url).scheme.lower() == "http"
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of url: enough to name a hop in a log without its path, query or credentials."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme.lower()}://{host}{port}"
+
+
 def scheme_twin(url: str) -> str:
     """The same canonical URL under the other web scheme: a site that serves both serves one article.
 
