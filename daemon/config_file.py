@@ -22,7 +22,7 @@ from daemon.config_checks import (MAX_DURATION_S, close_matches, feed_identity, 
 from daemon.config_lines import LineIndex, line_in_message
 from daemon.config_places import custom_places
 from daemon.errors import ConfigError, ConfigProblem
-from daemon.settings import FeedSettings, HttpSettings, SchedulerSettings, Settings
+from daemon.settings import EXTRACTION_TIME_LIMIT_S, FeedSettings, HttpSettings, SchedulerSettings, Settings
 
 __all__ = ["MAX_DURATION_S", "load_settings", "parse_duration", "settings_from_mapping"]
 
@@ -35,7 +35,7 @@ _KNOWN = {
              "max_retry_after"},
     "scheduler": {"tick", "jitter", "max_backoff", "disable_after_errors", "adaptive", "max_interval",
                   "feed_hints", "entry_max_tries", "entry_max_wait"},
-    "extraction": {"workers", "residue_rules"},
+    "extraction": {"workers", "residue_rules", "time_limit"},
     "regions": {"custom"},
     "feeds": {"url", "name", "regions", "interval"},
     "alerts": ALERT_KEYS,
@@ -224,6 +224,7 @@ def settings_from_mapping(raw: Mapping[str, Any], index: LineIndex, source: str,
                                        lambda v: None if v >= 0 else "must be zero or more"),
         workers=check.typed(extr, "workers", "extraction", int, 0,
                             lambda v: None if v >= 0 else "must be zero (one per core) or more"),
+        extraction_time_limit_s=check.duration(extr, "time_limit", "extraction", EXTRACTION_TIME_LIMIT_S),
         source_path=source,
         warnings=check.warnings,
     )

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 
 from daemon.errors import ConfigProblem
 
+# A page that keeps trafilatura or our cleaning busy longer than this is given up and its worker
+# killed: a normal page takes well under a second, and a stuck worker would hold one core for ever.
+EXTRACTION_TIME_LIMIT_S = 60.0
+
 
 @dataclass(frozen=True, slots=True)
 class HttpSettings:
@@ -104,6 +108,7 @@ class Settings:
     residue_rules_path: str | None = None   # extra residue patterns (TOML), besides the shipped ones
     raw_retention_days: int = 30
     workers: int = 0                        # extraction processes; 0 = one per core
+    extraction_time_limit_s: float = EXTRACTION_TIME_LIMIT_S   # one page's work in a worker, at most
     source_path: str = ""
     # Findings that do not stop the daemon (a placeholder contact in the user agent): check-config
     # prints them as warnings; each names its key and line like a problem does.
