@@ -227,6 +227,15 @@ def is_locative(text: Text, first: int, amb: Ambiguity) -> bool:
     return False
 
 
+def is_posting(text: Text, first: int, amb: Ambiguity) -> bool:
+    """"ambassador to Ukraine", "envoy to the Sahel", "special envoy to Kyiv": where a diplomat
+    serves. The country is mentioned, but the story need not happen there."""
+    i = first - 1
+    while word(text, i) in amb.locative_fillers and first - i <= 4:
+        i -= 1
+    return word(text, i) in ("to", "To") and word(text, i - 1) in amb.posting_nouns
+
+
 def is_common_word(text: Text, match: Match) -> bool:
     """A one-word name that opens a sentence or stands in the title while the text also writes it in
     lowercase: the word, not a town ("Dari" is Indonesian "from", "Deal" the noun in a title)."""

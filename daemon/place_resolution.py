@@ -17,7 +17,8 @@ from daemon.cjk_matching import cjk_located
 from daemon.gazetteer import Ambiguity, Gazetteer
 from daemon.name_index import NameEntry, name_key, normalize_token
 from daemon.name_usage import (after_first_name, in_compound_name, in_county_list, is_affiliation, is_celestial,
-                               is_common_word, is_feature, is_locative, is_named_water, is_person, is_work_title)
+                               is_common_word, is_feature, is_locative, is_named_water, is_person, is_posting,
+                               is_work_title)
 from daemon.place_locale import leading_locale
 from daemon.namesakes import (ANCHOR_CITY, BIG_CITY, COHERENT_SUPPORT, ArticleEvidence, city_supported,
                               country_shares, outweighed, ranked)
@@ -57,6 +58,7 @@ class Mention:
     incidental: bool = False   # an institution's home or a namesake person: no evidence for focus
     acting: bool = False       # an adjective naming the state or its people ("French troops")
     span: tuple[int, int] = (0, 0)   # where the name stands in title + "\n\n" + text
+    posting: bool = False      # a diplomat's posting ("ambassador to Ukraine"): mentioned, not the story
 
 
 def _qualifier(text: Text, match: Match, following: Match | None) -> Match | None:
@@ -313,7 +315,7 @@ def _mention(text: Text, match: Match, qualifier: Match | None, article: Article
                                     or word(text, match.first - 1).lower() in amb.state_nouns
                                     or surface.endswith("s") and not surface.endswith("ss"))   # "Palestinians"
     return Mention(target, entry.country, kind, weight, prominent, located, incidental, acting,
-                   (match.start, match.end))
+                   (match.start, match.end), is_posting(text, match.first, gazetteer.ambiguity))
 
 
 def _names_capital(text: Text, match: Match, amb: Ambiguity) -> bool:

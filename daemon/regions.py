@@ -44,6 +44,8 @@ CIVIC_MIN = 3                # distinct words of public life that make an articl
 CIVIC_SOLE_COUNT = 1         # ... where one place mention of the only country named is enough
 SOLE_MIN_COUNT = 3           # mentions that make the only country named a focus below FOCUS_MIN
 SOLE_UNPLACED_COUNT = 4      # ... or, when none of them names it as a place, this many
+ROUNDUP_COUNTRIES = 12       # an article naming this many countries ...
+ROUNDUP_SHARE = 0.2          # ... none of which holds this share of their weight is a roundup: no focus
 BRIEF_WORDS = 100            # an item this short (a headline with a feed summary) is about what its headline names
 
 
@@ -91,6 +93,7 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
     prominent: set[str] = set()
     located: dict[str, int] = defaultdict(int)
     incidental: dict[str, int] = defaultdict(int)
+    postings: dict[str, int] = defaultdict(int)
     evidence: dict[str, float] = defaultdict(float)     # weight toward focus: affiliations left out
     city_country: dict[str, str] = {}
     for mention in mentions:
@@ -100,6 +103,8 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
             mention = replace(mention, weight=weight)
         if mention.located and mention.country:
             located[mention.country] += 1
+        if mention.posting and mention.country:
+            postings[mention.country] += 1
         if mention.incidental and mention.country:
             incidental[mention.country] += 1
         elif mention.country:
@@ -117,12 +122,15 @@ def _tags(mentions: list[Mention], gazetteer: Gazetteer, home: str | None = None
     countries = [r for r in score if len(r) == 2 and r.isupper()
                  and (r in named or r in prominent or count[r] >= DEMONYM_ONLY_MIN)]
     evident = {c: count[c] - incidental.get(c, 0) for c in countries}
+    rivals = [c for c in countries if evident[c] > postings.get(c, 0)]
     floor = max(FOCUS_MIN, FOCUS_DENSITY * math.sqrt(words))
     headlined = _headlined(countries, prominent, located, gazetteer)
     grouped = _grouped(countries, prominent, gazetteer)
     focus = _focus_countries(countries, evidence, evident, prominent | headlined, located, home, floor,
                              CIVIC_SOLE_COUNT if civic else SOLE_MIN_COUNT, datelined, titled,
-                             brief=words <= BRIEF_WORDS, grouped=grouped)
+                             brief=words <= BRIEF_WORDS, grouped=grouped, rivals=rivals)
+    if _roundup(countries, score):
+        focus = set()
     if not countries and home and civic:   # no country named: the local news of the paper's own country
         countries, focus = [home], {home}
     direct = {r for r in score if r not in city_country and not _is_country_code(r)}
@@ -156,6 +164,16 @@ def _is_country_code(region_id: str) -> bool:
     return len(region_id) == 2 and region_id.isupper()
 
 
+def _roundup(countries: list[str], score: dict[str, float]) -> bool:
+    """A table of every team still in a qualifying race, a digest of the world's news: many
+    countries, none standing out. Such a page is about none of them in particular, even the one its
+    title picks from the table ("as Wales punches ticket")."""
+    if len(countries) < ROUNDUP_COUNTRIES:
+        return False
+    weights = [score[c] for c in countries]
+    return max(weights) < ROUNDUP_SHARE * sum(weights)
+
+
 def _headlined(countries: list[str], prominent: set[str], located: dict[str, int],
                gazetteer: Gazetteer) -> set[str]:
     """Countries named as places inside a region the title names ("Fishermen return to Lake Chad
@@ -177,7 +195,7 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
                      floor: float = FOCUS_MIN, sole_count: int = SOLE_MIN_COUNT,
                      datelined: frozenset[str] = frozenset(),
                      titled: frozenset[str] = frozenset(), brief: bool = False,
-                     grouped: set[str] = frozenset()) -> set[str]:
+                     grouped: set[str] = frozenset(), rivals: list[str] | None = None) -> set[str]:
     """The few countries the article is about: heavy enough, near the top, not one stray mention.
 
     home is the paper's own country by its locale cues: where its stories happen unless they say
@@ -199,16 +217,19 @@ def _focus_countries(countries: list[str], score: dict[str, float], count: dict[
     # A country the article names several times, once as a place, and no other country beside it is
     # what the article is about even when every mention is light (a parliament's day in brief).
     # The same holds, with more mentions asked, when it is never placed: a show "of Korea" with
-    # "Korean" dances throughout.
-    only = countries[0]
-    sole = len(countries) == 1 and (count[only] >= sole_count and bool(located.get(only))
-                                    or count[only] >= SOLE_UNPLACED_COUNT)
+    # "Korean" dances throughout. Countries named only as an institution's home or a diplomat's
+    # posting are no rivals: "the former US ambassador to Ukraine" in a story of US politics.
+    rivals = countries if rivals is None else rivals
+    only = rivals[0] if rivals else countries[0]
+    sole = len(rivals) == 1 and (count[only] >= sole_count and bool(located.get(only))
+                                 or count[only] >= SOLE_UNPLACED_COUNT)
     share = {c: DATELINE_SHARE if c in datelined else TITLE_SHARE if c in titled else FOCUS_SHARE for c in countries}
+    alone = {only} if sole else set()
     chosen = [c for c in countries
               if c in grouped
-              or ((weight[c] >= floor or sole or (brief and c in titled)) and weight[c] >= share[c] * top
-                  and (count[c] >= 2 or c in prominent or sole)
-                  and (sole or c in prominent or c == home or located.get(c, 0) >= FOCUS_MIN_PLACED))]
+              or ((weight[c] >= floor or c in alone or (brief and c in titled)) and weight[c] >= share[c] * top
+                  and (count[c] >= 2 or c in prominent or c in alone)
+                  and (c in alone or c in prominent or c == home or located.get(c, 0) >= FOCUS_MIN_PLACED))]
     chosen.sort(key=lambda c: -weight[c])
     return set(chosen[:MAX_FOCUS])
 

@@ -97,3 +97,15 @@ def test_a_story_about_an_envoy_is_not_about_the_country_of_the_posting(gazettee
             "The ambassador to Moldova said the U.S. State Department had ignored her warnings. U.S. "
             "lawmakers asked why the ambassador to Moldova had been recalled.")
     assert "MD" not in focus_countries(tag("Recalled envoy testifies", text, gazetteer))
+
+
+def test_a_story_of_one_countrys_politics_is_about_it_beside_an_envoys_posting(gazetteer: Gazetteer) -> None:
+    text = ("Claim: the former U.S. envoy to Moldova owns three yachts.\n\n"
+            "Rating: false.\n\n"
+            "The former envoy to Moldova spoke to the U.S. Senate Foreign Relations Committee last week. "
+            "Soon after, posts shared by critics of her testimony claimed she was secretly rich. "
+            "We found no record of any yacht in her name. The U.S. Coast Guard registry lists none, and "
+            "U.S. disclosure forms she filed as ambassador to Moldova show modest savings.")
+    tags = tag("Does a former envoy own three yachts?", text, gazetteer)
+    assert focus_countries(tags) == {"US"}
+    assert "MD" in mentioned_countries(tags)
