@@ -36,6 +36,18 @@ def test_a_japanese_report_of_an_arrest_abroad_is_not_tagged_japan(gazetteer: Ga
     assert mentioned_countries(tag("麻薬密売の男2人を逮捕", text, gazetteer)) == {"FR"}
 
 
+def test_a_japanese_commentary_on_a_criminal_case_in_the_everyday_words_is_about_japan(gazetteer: Gazetteer) -> None:
+    text = ("先週、偽物のブランドバッグを転売した疑いで会社員が逮捕されたという話題がありました。"
+            "今回の事件では、本物を装った商品の販売が問題になったようです。転売の何が違法なのか、順に見ていきます。")
+    assert focus_countries(tag("偽ブランドバッグ転売の何が問題か", text, gazetteer)) == {"JP"}
+
+
+def test_a_korean_report_of_a_school_bus_accident_that_names_no_place_is_about_south_korea(
+        gazetteer: Gazetteer) -> None:
+    text = "어제 아침 학교 앞 도로에서 통학버스 사고가 나 학생 4명이 부상을 입었다. 주민들은 신호등 설치를 요구했다."
+    assert focus_countries(tag("통학버스 사고로 학생 4명 부상", text, gazetteer)) == {"KR"}
+
+
 def test_a_korean_report_of_an_arrest_that_names_no_place_is_about_south_korea(gazetteer: Gazetteer) -> None:
     assert focus_countries(tag("보이스피싱 조직원 검거", KOREAN_ARREST, gazetteer)) == {"KR"}
 
