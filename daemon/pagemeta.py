@@ -10,9 +10,11 @@ from __future__ import annotations
 import calendar
 import json
 import re
+import tomllib
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -41,23 +43,15 @@ _NAMED_OFFSET = re.compile(r"\s*(?:GMT|UTC)\s*(?:([+-])(\d{1,2}):?(\d{2})?)?$", 
 # Arabic-Indic and Persian digits read as ASCII: datetime.fromisoformat refuses them, and the
 # looser day-only search then dropped the time and zone of "٢٠٢٦-١١-١٢T10:32:00+01:00".
 _ASCII_DIGITS = {ord(c): str(i) for zero in ("٠", "۰") for i, c in enumerate(chr(ord(zero) + n) for n in range(10))}
-# Month names of the languages the seeds' pages use (English, French, Arabic as Egypt and the
-# Levant write them), for "12 novembre 2026 à 10h32" or "١٢ نوفمبر ٢٠٢٦" in a meta tag.
-_MONTH_NAMES = (
-    ("january", "janvier", "janv", "jan", "يناير", "كانون الثاني"),
-    ("february", "février", "fevrier", "févr", "feb", "فبراير", "شباط"),
-    ("march", "mars", "mar", "مارس", "آذار"),
-    ("april", "avril", "avr", "apr", "أبريل", "إبريل", "ابريل", "نيسان"),
-    ("may", "mai", "مايو", "أيار"),
-    ("june", "juin", "jun", "يونيو", "حزيران"),
-    ("july", "juillet", "juil", "jul", "يوليو", "تموز"),
-    ("august", "août", "aout", "aug", "أغسطس", "آب"),
-    ("september", "septembre", "sept", "sep", "سبتمبر", "أيلول"),
-    ("october", "octobre", "oct", "أكتوبر", "اكتوبر", "تشرين الأول"),
-    ("november", "novembre", "nov", "نوفمبر", "تشرين الثاني"),
-    ("december", "décembre", "decembre", "déc", "dec", "ديسمبر", "كانون الأول"),
-)
-_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+
+
+def _month_numbers() -> dict[str, int]:
+    """Every written month name (daemon/data/month_names.toml) with its number."""
+    table = tomllib.loads(resources.files("daemon").joinpath("data", "month_names.toml").read_text("utf-8"))
+    return {name.casefold(): int(number) for number, names in table.items() for name in names}
+
+
+_MONTHS = _month_numbers()
 _DAY_MONTH_YEAR = re.compile(
     r"(?<!\w)(\d{1,2})(?:er)?\.?\s+(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
     + r")\.?,?\s+(\d{4})(?:,?\s*(?:à|at|الساعة|-)?\s*(\d{1,2})\s*[:h]\s*(\d{2}))?(?!\w)", re.I)
