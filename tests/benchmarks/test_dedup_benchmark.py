@@ -276,19 +276,29 @@ def test_lookup_cost_at_200000_stored_is_within_twice_the_cost_at_2000(labelled,
     stored = [(i, it, fingerprint(it.title, it.text), story_features(it.title, it.text, it.published_at))
               for i, it in enumerate(originals)]
     stored_group = {i: it.copy_group for i, it in enumerate(originals)}
-    results = {}
+    # Both stores are built first and then measured in turns, three rounds, keeping each size's best
+    # round: on a shared machine a burst of load during one size's only pass once read as a 2.2x
+    # ratio that the next run put at 1.3x.
+    dbs, described = {}, {}
     for total in (2_000, 200_000):
         start = time.perf_counter()
-        db = _build(tmp_path / f"prints-{total}.db", stored, total, labelled)
-        built = time.perf_counter() - start
-        rows = db.execute("SELECT COUNT(*) FROM dedup_buckets").fetchone()[0]
-        results[total] = _measure(db, queries, stored_group)
+        dbs[total] = _build(tmp_path / f"prints-{total}.db", stored, total, labelled)
+        rows = dbs[total].execute("SELECT COUNT(*) FROM dedup_buckets").fetchone()[0]
         size = (tmp_path / f"prints-{total}.db").stat().st_size / 1e6
-        r = results[total]
-        print(f"\n{total:>7} stored ({rows} dedup bucket rows, file {size:.0f} MB, built in {built:.0f} s):"
-              f" lookups {r['mean_ms']:.2f} ms per article (p95 {r['p95_ms']:.2f}); whole dedup step"
-              f" (fingerprint, features, lookups) {r['whole_ms']:.2f} ms; python peak {r['peak_kb']:.0f} KB"
-              f" per lookup; process RSS {r['rss_mb']:.0f} MB; copies found {r['found']}/{len(queries)}")
+        described[total] = f"{rows} dedup bucket rows, file {size:.0f} MB, built in {time.perf_counter() - start:.0f} s"
+    rounds: dict[int, list[dict[str, float]]] = {total: [] for total in dbs}
+    for _ in range(3):
+        for total, db in dbs.items():
+            rounds[total].append(_measure(db, queries, stored_group))
+    results = {}
+    for total, db in dbs.items():
+        results[total] = r = min(rounds[total], key=lambda m: m["mean_ms"])
+        spread = ", ".join(f"{m['mean_ms']:.2f}" for m in rounds[total])
+        print(f"\n{total:>7} stored ({described[total]}):"
+              f" lookups {r['mean_ms']:.2f} ms per article, best of rounds {spread} (p95 {r['p95_ms']:.2f});"
+              f" whole dedup step (fingerprint, features, lookups) {r['whole_ms']:.2f} ms; python peak"
+              f" {r['peak_kb']:.0f} KB per lookup; process RSS {r['rss_mb']:.0f} MB; copies found"
+              f" {r['found']}/{len(queries)}")
         db.close()
     ratio = results[200_000]["mean_ms"] / results[2_000]["mean_ms"]
     whole = results[200_000]["whole_ms"] / results[2_000]["whole_ms"]
