@@ -239,7 +239,7 @@ class Fetcher:
                         raise FetchError(url, "redirect loop", status=status)
                     if is_downgrade(str(response.url), current):
                         downgraded = True
-                        log.warning("fetch.downgraded", from_url=origin_of(str(response.url)),
+                        log.warning("fetch.downgraded", requested=url, from_url=origin_of(str(response.url)),
                                     to_url=origin_of(current), status=status,
                                     action="followed without transport security")
                     hops.add(status)

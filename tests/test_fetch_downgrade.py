@@ -56,6 +56,7 @@ def test_https_page_redirected_to_http_is_fetched_and_logged_as_a_downgrade(secu
         response = fetch_trusting(start, certificate[0])
     assert response.body == b"<html><body>Gao market reopens</body></html>"
     (event,) = [e for e in events if e["event"] == "fetch.downgraded"]
+    assert event["requested"] == start          # which feed or page asked: the URL we were given
     assert event["from_url"] == f"https://127.0.0.1:{secure_newsroom.port}"
     assert event["to_url"] == f"http://127.0.0.1:{newsroom.port}"
     assert "s3cret" not in repr(event)
