@@ -13,8 +13,7 @@ import ipaddress
 import socket
 import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import MappingProxyType
@@ -25,6 +24,7 @@ import structlog
 
 from daemon.content_coding import DECODE_ERRORS, Overflow, decoder_for, encodings
 from daemon.errors import FetchError
+from daemon.host_limits import HostLimits
 from daemon.peer_guard import BLOCKED, PeerBlocked, guarded_transport
 from daemon.settings import HttpSettings
 from daemon.urls import host_of, is_downgrade, origin_of
@@ -33,7 +33,6 @@ ACCEPT_ENCODING = "gzip, deflate, br"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 SCHEMES = frozenset({"http", "https"})
-THROTTLE_DEFAULT_S = 60.0   # how long a host that said 429 without Retry-After is left alone
 # Failures that say "not now" rather than "not ever": the same URL may well work on the next poll.
 TEMPORARY_REASONS = frozenset({"host throttled", "connect timeout", "read timeout", "write timeout",
                                "pool timeout", "total timeout", "connection refused", "connect failed",
@@ -124,14 +123,6 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None,
     return min(max(seconds, 0.0), cap)
 
 
-class _HostSlot:
-    __slots__ = ("semaphore", "users")
-
-    def __init__(self, limit: int) -> None:
-        self.semaphore = asyncio.Semaphore(limit)
-        self.users = 0
-
-
 class Fetcher:
     """One shared HTTP client with global and per-host concurrency limits."""
 
@@ -140,8 +131,7 @@ class Fetcher:
         self._settings = settings
         self._resolve = resolver or system_resolver
         self._global = asyncio.Semaphore(max(1, settings.global_concurrency))
-        self._hosts: dict[str, _HostSlot] = {}
-        self._cooling: dict[str, float] = {}   # host -> monotonic time before which it is not asked again
+        self._hosts = HostLimits(settings.per_host_concurrency)
         limits = httpx.Limits(max_connections=max(1, settings.global_concurrency))
         if transport is None and not settings.allow_private_networks:
             transport = guarded_transport(limits, is_blocked_address)
@@ -187,9 +177,9 @@ class Fetcher:
         if last_modified:
             headers["if-modified-since"] = last_modified
         host = _host(url)
-        async with self._host_slot(host), self._global:
+        async with self._hosts.slot(host), self._global:
             if host_throttle:                 # after the wait for a slot: a 429 may have come meanwhile
-                self._check_cooling(url, host)
+                self._hosts.check_cooling(url, host)
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self._settings.total_timeout):
@@ -198,7 +188,7 @@ class Fetcher:
                 raise FetchError(url, "total timeout") from None
             except FetchError as exc:
                 if host_throttle:
-                    self._note_throttle(host, exc)
+                    self._hosts.note_throttle(host, exc)
                 raise
         lowered = MappingProxyType({k.lower(): v for k, v in response.headers.items()})
         return Response(url=final_url, status=response.status_code, headers=lowered, body=body,
@@ -307,38 +297,6 @@ class Fetcher:
         for address in addresses:
             if is_blocked_address(address):
                 raise FetchError(url, f"blocked private address {address}")
-
-    def _check_cooling(self, url: str, host: str) -> None:
-        until = self._cooling.get(host)
-        if until is None:
-            return
-        left = until - time.monotonic()
-        if left <= 0:
-            del self._cooling[host]
-            return
-        raise FetchError(url, "host throttled", retry_after=left)
-
-    def _note_throttle(self, host: str, exc: FetchError) -> None:
-        """Remember a host's "slow down" (429, with or without Retry-After; 503 with it)."""
-        if exc.status == 429 or exc.status == 503 and exc.retry_after is not None:
-            wait = exc.retry_after if exc.retry_after is not None else THROTTLE_DEFAULT_S
-            if wait > 0:
-                self._cooling[host] = max(self._cooling.get(host, 0.0), time.monotonic() + wait)
-
-    @asynccontextmanager
-    async def _host_slot(self, host: str) -> AsyncIterator[None]:
-        slot = self._hosts.get(host)
-        if slot is None:
-            slot = self._hosts[host] = _HostSlot(max(1, self._settings.per_host_concurrency))
-        slot.users += 1
-        try:
-            async with slot.semaphore:
-                yield
-        finally:
-            slot.users -= 1
-            if slot.users == 0:
-                del self._hosts[host]
-
 
 def _moved(hops: set[int], downgraded: bool) -> bool:
     """A move to adopt: redirects happened, all permanent, and none of them gave up https."""
