@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import structlog
@@ -91,11 +91,15 @@ def targets_of(rule: AlertRule) -> list[str]:
 
 
 def matching_alerts(rules: Sequence[AlertRule], article: Article, feed_url: str | None,
-                    *, is_update: bool = False) -> tuple[tuple[str, str], ...]:
+                    *, is_update: bool = False, alerted_before: Collection[str] | None = None
+                    ) -> tuple[tuple[str, str], ...]:
     """(rule, target) pairs to put in the outbox for a stored article.
 
-    A copy (duplicate_of set) never alerts: its original did. An update alerts only for rules
-    that ask for it (on_update).
+    A copy (duplicate_of set) never alerts: its original did. A revision (is_update) alerts like a
+    new article for a rule that never alerted for it, so a story revised to name the place a rule
+    watches still reaches its reader; on_update decides only whether a rule alerts again.
+    alerted_before names the rules that already alerted for the article (any outbox row); None,
+    not known, counts every rule as having alerted.
     """
     if article.duplicate_of is not None:
         return ()
@@ -105,7 +109,7 @@ def matching_alerts(rules: Sequence[AlertRule], article: Article, feed_url: str 
     words = ((folded(article.title or ""), folded(article.text or ""))
              if any(rule.keywords for rule in rules) else None)
     for rule in rules:
-        if is_update and not rule.on_update:
+        if is_update and not rule.on_update and (alerted_before is None or rule.name in alerted_before):
             continue
         if rule_matches(rule, article, region_ids, focus_ids, feed_url, folded_words=words):
             found.extend((rule.name, target) for target in targets_of(rule))

@@ -32,6 +32,7 @@ from daemon.publication_dates import earliest, plausible
 from daemon.settings import Settings
 from daemon.urls import canonical_url, host_of, is_above, scheme_twin
 from daemon.worker_calls import WorkerCalls, WorkTimedOut
+from storage.alert_queries import rules_alerted
 from storage.records import Article, Feed, Skip
 from storage.site_lines import SiteLines
 from storage.store import ArticleExtras, KnownArticle, Store
@@ -250,7 +251,8 @@ class EntryIngest(WorkerCalls):
         """The article and everything stored beside it: clean text, copy verdict, story, tags, alerts.
 
         A revision (known given) keeps its copy status and story, counts no site lines again, and
-        alerts only for rules that ask for updates."""
+        alerts again only for rules that ask for updates (a rule that never alerted for it alerts as
+        for a new article)."""
         title = extracted.title or entry.title or ""
         # Learned lines are looked up again here, with no await before the save, so the counts
         # written are those of the archive as it is now.
@@ -271,7 +273,10 @@ class EntryIngest(WorkerCalls):
             content_hash=print_.content_hash, simhash=print_.simhash, duplicate_of=verdict.duplicate_of,
             story_id=story_id, regions=tags, link_url=_canonical_or_none(entry.link),
             entry_updated_at=entry.updated_at)
-        alerts = matching_alerts(self.settings.alerts, article, feed.url, is_update=known is not None)
+        alerted_before = (rules_alerted(self.store, known.id, [rule.name for rule in self.settings.alerts])
+                          if known is not None else None)
+        alerts = matching_alerts(self.settings.alerts, article, feed.url, is_update=known is not None,
+                                 alerted_before=alerted_before)
         counted = site_lines if verdict.duplicate_of is None and known is None else None  # copies, revisions: not counted
         extras = ArticleExtras(
             signature=print_.signature, story_features=stories.serialise(features),

@@ -6,6 +6,9 @@ match to the archive's size. Instead the article's title and text go into a priv
 table declared like articles_fts (same columns, same tokenizer): SQLite's own query parser and
 tokenizer give the answer, so a query means in an alert what it means in the archive's search, for
 the cost of one small insert per article (only when some rule has a query).
+
+rules_alerted answers the other question a revision asks: which rules already alerted for the
+article, so that on_update decides only whether a rule alerts again.
 """
 
 from __future__ import annotations
@@ -14,6 +17,11 @@ import difflib
 import re
 import sqlite3
 import threading
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storage.store import Store
 
 # How storage/schema.py declares articles_fts (enable_fts(["title", "text"], tokenize="unicode61"));
 # tests/test_alert_query.py compares these with a real store's table.
@@ -62,6 +70,19 @@ def query_matches(query: str, title: str, text: str) -> bool:
         return _scratch.conn.execute("SELECT 1 FROM scratch WHERE scratch MATCH ?", [query]).fetchone() is not None
     except sqlite3.Error as exc:
         raise QueryError(str(exc)) from exc
+
+
+def rules_alerted(store: Store, article_id: int, rules: Collection[str]) -> frozenset[str]:
+    """The rules among these with an outbox row for the article, of any revision or status (owed,
+    delivered, failed or replaced): each has alerted for it, so a revision alerts it again only if
+    it asks for updates. Looked up by rule and article, the leading columns of the outbox's unique
+    index, so the answer costs a few index probes whatever the outbox's size."""
+    names = list(dict.fromkeys(rules))
+    if not names:
+        return frozenset()
+    rows = store.db.execute(f"SELECT DISTINCT rule FROM deliveries WHERE rule IN ({', '.join('?' * len(names))}) "
+                            "AND article_id = ?", [*names, article_id]).fetchall()
+    return frozenset(row[0] for row in rows)
 
 
 def query_problem(query: str) -> str | None:
