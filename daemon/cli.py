@@ -75,7 +75,7 @@ def run(ctx: click.Context, once: bool) -> None:
             if once:
                 report = runtime.run(runtime.run_round(settings))
             else:
-                runtime.run(runtime.run_service(settings))
+                runtime.run(runtime.run_service(settings, store_override=ctx.obj.get("db")))
                 return
         except StoreError as exc:
             click.echo(f"error: {exc}", err=True)

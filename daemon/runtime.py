@@ -22,9 +22,9 @@ from daemon.alerts import Deliverer, DeliveryPass
 from daemon.fetch import Fetcher
 from daemon.gazetteer import Gazetteer
 from daemon.pipeline import Pipeline, PollResult
+from daemon.reload import ConfigReloader, match_store_to_config
 from daemon.scheduler import Service, poll_round
 from daemon.settings import Settings
-from storage.records import Feed
 from storage.store import Store
 
 log = structlog.get_logger("newswatch.runtime")
@@ -35,12 +35,10 @@ WORKER_STOP_GRACE_S = 3.0
 
 
 def open_store(settings: Settings, gazetteer: Gazetteer | None = None) -> Store:
-    """Open the store and make its feeds and regions match the config."""
+    """Open the store and make its feeds and regions match the config (as a reload does again)."""
     store = Store.open(settings.storage_path)
     gazetteer = gazetteer or Gazetteer.load(settings.custom_regions, settings.custom_places)
-    store.sync_regions(gazetteer.regions())
-    store.sync_feeds([Feed(url=f.url, name=f.name, region_hints=f.regions, interval_s=f.interval_s)
-                      for f in settings.feeds], datetime.now(timezone.utc))
+    match_store_to_config(store, settings, gazetteer, datetime.now(timezone.utc))
     return store
 
 
@@ -52,10 +50,11 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 
 def _worker_ignores_stop_signals() -> None:
-    """The parent decides when to stop; a SIGTERM/SIGINT sent to the whole process group (systemd,
-    Ctrl-C) must not kill the workers under in-flight articles."""
+    """The parent decides when to stop or reload; a SIGTERM/SIGINT/SIGHUP sent to the whole process
+    group (systemd, Ctrl-C, a closed terminal) must not kill the workers under in-flight articles."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
 def worker_pool(settings: Settings) -> ProcessPoolExecutor:
@@ -76,7 +75,7 @@ async def pipeline_for(settings: Settings, *, use_processes: bool = True) -> Asy
     try:
         yield pipeline
     finally:
-        await fetcher.aclose()
+        await pipeline.fetcher.aclose()   # a reload may have replaced the one made here (and closed that)
         if pipeline.executor is not None:
             stop_workers(pipeline.executor, WORKER_STOP_GRACE_S)
         store.close()
@@ -135,12 +134,18 @@ async def deliver_due_alerts(pipeline: Pipeline, settings: Settings) -> Delivery
         await deliverer.aclose()
 
 
-async def run_service(settings: Settings) -> None:
+async def run_service(settings: Settings, *, store_override: str | None = None) -> None:
+    """The daemon until SIGTERM/SIGINT; SIGHUP reads settings.source_path again (daemon/reload.py).
+    store_override is --db: a reload keeps it over the config's [storage] path, as start did."""
     async with pipeline_for(settings) as pipeline:
         deliverer = Deliverer(pipeline.store, settings.alerts, user_agent=settings.http.user_agent)
+        service = Service(pipeline, deliverer)
+        reloader = ConfigReloader(service, settings.source_path, store_override=store_override)
+        service.on_reload = reloader.request
         try:
-            await Service(pipeline, deliverer).run()
+            await service.run()
         finally:
+            await reloader.aclose()
             await deliverer.aclose()
 
 

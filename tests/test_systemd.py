@@ -77,3 +77,10 @@ def test_the_browser_unit_reads_the_same_config_and_secrets_as_the_daemon():
 @pytest.mark.parametrize("unit", UNIT_NAMES)
 def test_unit_points_its_documentation_at_nothing_that_is_not_installed(unit):
     assert not [d for d in settings(unit)["Unit"].get("Documentation", []) if d.startswith("file:")]
+
+
+def test_service_unit_reloads_the_config_with_sighup_to_the_main_process_only():
+    # `systemctl reload newswatch` must reach `run` (which re-reads the config on SIGHUP), never the
+    # extraction workers, and must not be a restart: in-flight polls go on.
+    service = settings("newswatch.service")["Service"]
+    assert service.get("ExecReload") == ["/bin/kill -HUP $MAINPID"]
