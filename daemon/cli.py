@@ -56,6 +56,7 @@ def main(ctx: click.Context, config: str, db: str | None, log_format: str, log_l
 @click.pass_context
 def run(ctx: click.Context, once: bool) -> None:
     """Run the daemon (foreground; systemd runs this). Only one `run` at a time may use a store.
+    SIGTERM or Ctrl-C stops it cleanly; SIGHUP (`systemctl reload newswatch`) reads the config again.
 
     \b
     Exit codes:
