@@ -6,6 +6,10 @@ re-cleaned from its stored text), stripped of its host's learned lines, fingerpr
 copies, put in a story and tagged. The row keeps its id and URL; a changed text is recorded as a
 revision, nothing else is; alerts never fire again and no line is counted twice.
 
+Each page is extracted again in a child process under the daemon's time limit ([extraction]
+time_limit): a page that makes the parsers spin is abandoned and its article re-cleaned from its stored
+text, as one whose raw page no longer extracts, and the run goes on (daemon.timed_extraction).
+
 Articles go oldest first and dedup and story lookups see only articles stored before the one at
 hand, as when it was first stored: an original never becomes a copy of its own copy.
 """
@@ -28,6 +32,7 @@ from daemon.extract import Extracted, process_page, rules_for
 from daemon.gazetteer import Gazetteer
 from daemon.regions import tag
 from daemon.settings import Settings
+from daemon.timed_extraction import ExtractionTimedOut, PageExtraction, TimedExtraction
 from daemon.urls import host_of
 from storage.records import Article
 from storage.store import ArticleExtras, Store
@@ -75,11 +80,15 @@ class ReprocessReport:
 
 
 class Reprocessor:
-    """Holds what every article needs (store, settings, gazetteer, feed hints) and redoes one article."""
+    """Holds what every article needs (store, settings, gazetteer, feed hints) and redoes one article.
+
+    extract turns a kept raw page into its article (reprocess passes a TimedExtraction's, which runs it
+    in a child process under the time limit; process_page itself runs it here, without one)."""
 
     def __init__(self, store: Store, settings: Settings, gazetteer: Gazetteer,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, extract: PageExtraction = process_page) -> None:
         self.store, self.settings, self.gazetteer, self.clock = store, settings, gazetteer, clock
+        self.extract = extract
         self._hints: dict[int, tuple[str, ...]] = {}
 
     def reprocess(self, article_id: int) -> Outcome | None:
@@ -111,13 +120,19 @@ class Reprocessor:
         return outcome
 
     def _extract(self, article_id: int, url: str) -> tuple[Extracted | None, str | None]:
-        """The kept raw page extracted again; a page that no longer extracts is logged with its reason
-        (the operator sees which article fell back to its stored text, and why), never fatal."""
+        """The kept raw page extracted again; a page that no longer extracts, or not within the time
+        limit, is logged with its reason (the operator sees which article fell back to its stored text,
+        and why), never fatal."""
         raw = self.store.raw_page(article_id)
         if raw is None:
             return None, None
         try:
-            return process_page(raw[0], url, raw[1], self.settings.residue_rules_path), None
+            return self.extract(raw[0], url, raw[1], self.settings.residue_rules_path), None
+        except ExtractionTimedOut as exc:
+            log.warning("article.extraction_timed_out", id=article_id, url=url, reason=exc.reason,
+                        limit_s=exc.limit_s, waited_s=round(exc.waited_s, 1), bytes=len(raw[0]),
+                        fallback="stored text")
+            return None, exc.reason
         except ExtractionError as exc:
             log.warning("article.raw_page_unusable", id=article_id, url=url, reason=exc.reason,
                         fallback="stored text")
@@ -163,17 +178,21 @@ class Reprocessor:
 def reprocess(store: Store, settings: Settings, gazetteer: Gazetteer, article_ids: Sequence[int], *,
               on_progress: Callable[[int], None] | None = None,
               clock: Callable[[], datetime] = utcnow) -> ReprocessReport:
-    """Reprocess the articles in order (give them oldest first); on_progress(1) after each."""
+    """Reprocess the articles in order (give them oldest first); on_progress(1) after each. Raw pages
+    are extracted in one child process, started at the first raw page and gone when this returns or
+    raises (Ctrl-C included)."""
     started = time.monotonic()
     store.sync_regions(gazetteer.regions())   # tags may name regions the config added since
-    worker = Reprocessor(store, settings, gazetteer, clock)
     outcomes: list[Outcome] = []
-    for article_id in article_ids:
-        outcome = worker.reprocess(article_id)
-        if outcome is not None:
-            outcomes.append(outcome)
-        if on_progress is not None:
-            on_progress(1)
+    # process_page is looked up here, at call time: a test can stand a slow page's extraction in for it
+    with TimedExtraction(process_page, settings.extraction_time_limit_s) as extraction:
+        worker = Reprocessor(store, settings, gazetteer, clock, extract=extraction.extract)
+        for article_id in article_ids:
+            outcome = worker.reprocess(article_id)
+            if outcome is not None:
+                outcomes.append(outcome)
+            if on_progress is not None:
+                on_progress(1)
     report = ReprocessReport(
         articles=len(outcomes),
         from_raw=sum(o.source == "raw page" for o in outcomes),
@@ -184,7 +203,8 @@ def reprocess(store: Store, settings: Settings, gazetteer: Gazetteer, article_id
         extraction_problems=sum(o.extraction_problem is not None for o in outcomes),
         seconds=time.monotonic() - started, skipped=len(article_ids) - len(outcomes))
     log.info("reprocess.done", articles=report.articles, from_raw=report.from_raw, revised=report.revised,
-             learned_lines=report.learned_lines_removed, copies=report.copies, skipped=report.skipped,
+             learned_lines=report.learned_lines_removed, copies=report.copies,
+             extraction_problems=report.extraction_problems, skipped=report.skipped,
              s=round(report.seconds, 2))
     return report
 

@@ -49,7 +49,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _worker_ignores_stop_signals() -> None:
+def worker_ignores_stop_signals() -> None:
     """The parent decides when to stop or reload; a SIGTERM/SIGINT/SIGHUP sent to the whole process
     group (systemd, Ctrl-C, a closed terminal) must not kill the workers under in-flight articles."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -61,7 +61,7 @@ def worker_pool(settings: Settings) -> ProcessPoolExecutor:
     """Extraction is CPU-bound: one worker process per core (or as configured)."""
     workers = settings.workers or os.cpu_count() or 1
     return ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
-                               initializer=_worker_ignores_stop_signals)
+                               initializer=worker_ignores_stop_signals)
 
 
 @asynccontextmanager
