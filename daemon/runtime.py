@@ -69,6 +69,8 @@ async def pipeline_for(settings: Settings, *, use_processes: bool = True) -> Asy
     gazetteer = Gazetteer.load(settings.custom_regions, settings.custom_places)
     store = open_store(settings, gazetteer)
     executor = worker_pool(settings) if use_processes else None
+    if executor is not None:
+        await asyncio.to_thread(start_workers, executor, settings.workers or os.cpu_count() or 1)
     fetcher = Fetcher(settings.http)
     pipeline = Pipeline(settings, store, fetcher, gazetteer, executor,
                         replace_executor=(lambda: worker_pool(settings)) if use_processes else None)
@@ -79,6 +81,18 @@ async def pipeline_for(settings: Settings, *, use_processes: bool = True) -> Asy
         if pipeline.executor is not None:
             stop_workers(pipeline.executor, WORKER_STOP_GRACE_S)
         store.close()
+
+
+def start_workers(executor: ProcessPoolExecutor, count: int) -> None:
+    """Start the pool's workers before the first poll. The pool starts them on demand, and the first
+    start boots the forkserver (trafilatura, the gazetteer: seconds on a busy machine) inside
+    submit(), which the event loop calls: every fetch in flight meanwhile ran out its total timeout
+    while its page had long arrived. Done here, in a thread, nothing is in flight yet."""
+    started = time.monotonic()
+    for future in [executor.submit(os.getpid) for _ in range(count)]:
+        future.result()
+    log.info("workers.started", count=len(getattr(executor, "_processes", None) or {}) or count,
+             ms=round((time.monotonic() - started) * 1000))
 
 
 def stop_workers(executor: ProcessPoolExecutor, grace_s: float) -> None:

@@ -242,7 +242,7 @@ def test_run_once_sends_a_notification_for_each_article_its_query_matches(tmp_pa
     assert result.returncode == 0, result.stderr
     titles = sorted(body["title"] for _, body in receiver.received)
     # The Mali convoy story and the Niger schools one; the convoy's copy never alerts, Kenya does not match.
-    assert len(titles) == 2 and "Niger to reopen schools in Tillabéri" in titles
+    assert len(titles) == 2 and "Niger to reopen schools in Tillabéri" in titles, result.stderr
     assert TOKEN not in result.stdout + result.stderr
 
 
