@@ -11,6 +11,7 @@ from typing import NamedTuple
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from storage.region_names import add_missing_parents, declare_parent_key, index_region_names
 from storage.webhook_targets import legacy_webhook_url, redacted_text, webhook_target
 
 migrations = Migrations("newswatch")
@@ -252,3 +253,14 @@ def announced_revisions(db: Database) -> None:
 def feed_moved_to(db: Database) -> None:
     """Where a feed moved for good (301/308): polled instead of its configured URL, which stays its name."""
     db["feeds"].add_column("moved_to", str)
+
+
+@migrations(name="0011_region_parents_and_names")
+def region_parents_and_names(db: Database) -> None:
+    """regions.parent_id becomes a foreign key to regions.id, so Datasette shows a parent's name (a
+    parent missing from the table gets a placeholder row first: no row or parent id is dropped);
+    and region_name_index lets the canned queries find a region by its name in any case, with or
+    without accents (storage/region_names.py)."""
+    add_missing_parents(db)
+    declare_parent_key(db)
+    index_region_names(db)

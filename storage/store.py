@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
+import structlog
 from sqlite_utils import Database
 
 from storage.dedup_prints import DedupPrintsMixin, StoredPrint
@@ -27,10 +28,13 @@ from storage.feed_state import FeedStateMixin
 from storage.overview import OverviewMixin
 from storage.records import Article, Region, RegionTag, Skip
 from storage.outbox import OutboxMixin
+from storage.region_names import check_parents
 from storage.times import iso, parse_iso
 from storage.schema import known_migration_names, migrations
 from storage.site_lines import SiteLines, SiteLinesMixin
 from storage.store_file import applied_migrations, check_store_location, database_problem
+
+log = structlog.get_logger("newswatch.store")
 
 # StoredPrint is imported from here by the daemon; it lives with the queries that return it.
 __all__ = ["ArticleExtras", "KnownArticle", "Store", "StoredPrint", "to_signed64", "to_unsigned64"]
@@ -126,8 +130,13 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
     # --- regions ---------------------------------------------------------------------------
 
     def sync_regions(self, regions: Iterable[Region]) -> int:
+        """Upsert the gazetteer's regions. A parent may come after its children (countries sort before
+        their subregions), so parent_id's foreign key is checked at commit; a parent that is no
+        region at all is named first (StoreError)."""
         rows = [dataclasses.asdict(r) for r in regions]
         with self.transaction():
+            check_parents(self.db, rows)
+            self.db.execute("PRAGMA defer_foreign_keys = ON")   # COMMIT or ROLLBACK turns it off
             self.db["regions"].upsert_all(rows, pk="id")
         return len(rows)
 
@@ -204,11 +213,36 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
                     "created_at, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)",
                     [rule, article_id, target, old.revision + 1, iso(article.fetched_at), iso(article.fetched_at)])
 
+    def _storable_tags(self, article: Article, region_rows: Iterable[Region]) -> list[RegionTag]:
+        """Add the article's new city regions, and return the tags that name a stored region.
+
+        A tag or a city whose region (or parent) the regions table lacks would fail the foreign key
+        and the whole save with it: the gazetteer once tagged Kosovo (XK) without a row for it, and
+        every article naming Pristina was lost. Such a tag is dropped and logged; the article is kept."""
+        rows = [dataclasses.asdict(r) for r in region_rows]
+        wanted = {t.region_id for t in article.regions} | {r["parent_id"] for r in rows if r["parent_id"]}
+        known = self._region_ids(wanted)
+        rows = [r for r in rows if not r["parent_id"] or r["parent_id"] in known]
+        if rows:
+            self.db["regions"].insert_all(rows, pk="id", ignore=True)
+            known |= {r["id"] for r in rows}
+        tags = [t for t in article.regions if t.region_id in known]
+        if len(tags) < len(article.regions):
+            log.warning("article.tags_dropped", url=article.url,
+                        regions=sorted({t.region_id for t in article.regions} - known),
+                        reason="no such region in the store: the gazetteer and the store disagree",
+                        action="article kept without these tags; reprocess it after an upgrade that adds them")
+        return tags
+
+    def _region_ids(self, ids: set[str]) -> set[str]:
+        if not ids:
+            return set()
+        return {row[0] for row in self.db.execute(
+            f"SELECT id FROM regions WHERE id IN ({', '.join('?' * len(ids))})", sorted(ids))}
+
     def _write_extras(self, article_id: int, article: Article, extras: ArticleExtras) -> None:
-        if extras.region_rows:
-            self.db["regions"].insert_all([dataclasses.asdict(r) for r in extras.region_rows],
-                                          pk="id", ignore=True)
-        focus = [t.region_id for t in article.regions if t.focus]
+        tags = self._storable_tags(article, extras.region_rows)
+        focus = [t.region_id for t in tags if t.focus]
         names = dict(self.db.execute(
             f"SELECT id, name FROM regions WHERE id IN ({','.join('?' * len(focus))})", focus).fetchall()) if focus else {}
         # A JSON array of the focus regions' names, so Datasette can facet articles by region directly.
@@ -216,7 +250,7 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
             [names.get(r, r) for r in focus], ensure_ascii=False)})
         self.db["article_regions"].insert_all([
             {"article_id": article_id, "region_id": t.region_id, "kind": t.kind, "mentions": t.mentions,
-             "score": round(t.score, 4), "focus": int(t.focus)} for t in article.regions], replace=True)
+             "score": round(t.score, 4), "focus": int(t.focus)} for t in tags], replace=True)
         self.db["article_fingerprints"].upsert({
             "article_id": article_id, "signature": extras.signature, "story_features": extras.story_features,
         }, pk="article_id")
