@@ -12,7 +12,8 @@ Method (chosen by measurement on tests/benchmarks/make_dedup_set.py; numbers in 
   (Shrivastava 2017): every word 5-shingle is hashed once with blake2b-64; its top 7 bits pick one
   of 128 bins and the next 32 bits compete for that bin's minimum. Empty bins borrow the minimum
   of the first non-empty bin on a fixed pseudo-random probe path. Pure Python, about 2 ms per
-  1,000-word article. The blob also carries the shingle count and a CRC32 (corruption check).
+  1,000-word article. The blob also carries the shingle count, a CRC32 (corruption check) and
+  the fact sample (below).
 * bucket_keys - LSH: the 128 bins in BANDS bands of ROWS rows, each band hashed to a signed 64-bit
   integer. Texts with fewer than MIN_SHINGLES shingles get no keys: they can only match exactly.
 * verdict - the candidate with the highest estimated Jaccard J wins; it is a copy when
@@ -24,6 +25,9 @@ Method (chosen by measurement on tests/benchmarks/make_dedup_set.py; numbers in 
   nothing and stays a copy (1.3 missed 1 in 13 syndicated copies, whose clutter adds shingles).
   A copy points at the candidate's original (first-seen article) and carries the candidate's story,
   which is the original's: the original itself need not be among the candidates (a copy of a copy).
+* facts - a sample of the facts the text states (daemon/copy_facts.py) rides in the blob: a near
+  match whose facts differ in FACT_CONFLICTS places is a template (two quake reports), not a copy.
+  Blobs written before facts were sampled (magic M1) carry none and are judged on similarity alone.
 * simhash - a 64-bit SimHash over the distinct word tokens, stored for browsing and for tools
   that expect one; decisions use the MinHash signature.
 """
@@ -34,17 +38,18 @@ import hashlib
 import random
 import re
 import struct
-import tomllib
 import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Protocol
 
 import structlog
+
+from daemon.copy_facts import FACT_CONFLICTS, FACT_SAMPLE, FactSample, fact_conflicts, fact_sample
+from daemon.script_ranges import unsegmented_script
 
 log = structlog.get_logger(__name__)
 
@@ -60,21 +65,15 @@ CONTAINMENT_COPY = 0.75
 SIZE_RATIO = 3.0
 GROWTH_COPY = 1.6           # new text past this many times the stored one's shingles: an update
 
-_SIG_MAGIC = b"M1"
-_SIG_HEADER = struct.Struct("<2sII")    # magic, shingle count, crc32 of the values
+_SIG_MAGIC_V1, _SIG_MAGIC = b"M1", b"M2"
+_SIG_HEADER = struct.Struct("<2sII")    # magic, shingle count, crc32 of everything after the header
 _SIG_VALUES = struct.Struct(f"<{BINS}I")
-SIGNATURE_BYTES = _SIG_HEADER.size + _SIG_VALUES.size
+_SIG_FACTS = struct.Struct(f"<{2 * FACT_SAMPLE}I")  # (context hash, fact hash) pairs, unused: all ones
+LEGACY_SIGNATURE_BYTES = _SIG_HEADER.size + _SIG_VALUES.size
+SIGNATURE_BYTES = LEGACY_SIGNATURE_BYTES + _SIG_FACTS.size
 _EMPTY_BIN = 0xFFFFFFFF
 _WORD = re.compile(r"\w+")
 _SIGNED = 1 << 63
-
-
-@lru_cache(maxsize=1)
-def unsegmented_script() -> re.Pattern[str]:
-    """A character class of the scripts tokenised per character, read from data/scripts.toml."""
-    data = tomllib.loads((Path(__file__).parent / "data" / "scripts.toml").read_text("utf-8"))
-    ranges = "".join(f"\\U{int(lo, 16):08x}-\\U{int(hi, 16):08x}" for lo, hi in data["unsegmented"])
-    return re.compile(f"[{ranges}]")
 
 
 def fold(text: str) -> str:
@@ -161,8 +160,9 @@ def simhash(words: Iterable[str]) -> int:
     return value
 
 
-def encode_signature(values: Sequence[int], shingles: int) -> bytes:
-    packed = _SIG_VALUES.pack(*values)
+def encode_signature(values: Sequence[int], shingles: int, facts: FactSample = ()) -> bytes:
+    flat = [h for pair in facts[:FACT_SAMPLE] for h in pair]
+    packed = _SIG_VALUES.pack(*values) + _SIG_FACTS.pack(*flat, *[_EMPTY_BIN] * (2 * FACT_SAMPLE - len(flat)))
     return _SIG_HEADER.pack(_SIG_MAGIC, shingles, zlib.crc32(packed)) + packed
 
 
@@ -170,15 +170,32 @@ class CorruptSignature(ValueError):
     """A stored signature blob that fails its length, magic or checksum test."""
 
 
-def decode_signature(blob: bytes) -> tuple[tuple[int, ...], int]:
-    """(MinHash values, shingle count) from a blob; raises CorruptSignature."""
-    if not isinstance(blob, (bytes, bytearray, memoryview)) or len(blob) != SIGNATURE_BYTES:
+def _checked(blob: bytes) -> tuple[bytes, int, bytes]:
+    """(magic, shingle count, payload) of a blob whose length, magic and checksum agree."""
+    if not isinstance(blob, (bytes, bytearray, memoryview)) or len(blob) not in (SIGNATURE_BYTES,
+                                                                               LEGACY_SIGNATURE_BYTES):
         raise CorruptSignature("wrong length")
     magic, shingles, crc = _SIG_HEADER.unpack_from(blob)
-    packed = bytes(blob[_SIG_HEADER.size:])
-    if magic != _SIG_MAGIC or zlib.crc32(packed) != crc:
+    payload = bytes(blob[_SIG_HEADER.size:])
+    expected = _SIG_MAGIC if len(blob) == SIGNATURE_BYTES else _SIG_MAGIC_V1
+    if magic != expected or zlib.crc32(payload) != crc:
         raise CorruptSignature("bad magic or checksum")
-    return _SIG_VALUES.unpack(packed), shingles
+    return magic, shingles, payload
+
+
+def decode_signature(blob: bytes) -> tuple[tuple[int, ...], int]:
+    """(MinHash values, shingle count) from a blob (either version); raises CorruptSignature."""
+    _, shingles, payload = _checked(blob)
+    return _SIG_VALUES.unpack_from(payload), shingles
+
+
+def decode_facts(blob: bytes) -> FactSample | None:
+    """The fact sample of a blob; None for blobs written before facts were sampled (M1)."""
+    magic, _, payload = _checked(blob)
+    if magic == _SIG_MAGIC_V1:
+        return None
+    flat = _SIG_FACTS.unpack_from(payload, _SIG_VALUES.size)
+    return tuple((c, v) for c, v in zip(flat[::2], flat[1::2]) if (c, v) != (_EMPTY_BIN, _EMPTY_BIN))
 
 
 def band_keys(values: Sequence[int]) -> tuple[int, ...]:
@@ -196,7 +213,7 @@ class Fingerprint:
 
     content_hash: str          # sha256 hex of the folded text ("" for an empty article)
     simhash: int               # unsigned 64-bit
-    signature: bytes           # MinHash blob: header (magic, shingle count, crc32) + 128 uint32
+    signature: bytes           # blob: header (magic, shingle count, crc32), 128 uint32, fact sample
     bucket_keys: tuple[int, ...]  # LSH band keys (signed 64-bit); empty for very short texts
 
 
@@ -225,7 +242,8 @@ def fingerprint(title: str, text: str) -> Fingerprint:
     words, hashes = paragraph_shingles(text)
     values = minhash(hashes)
     keys = band_keys(values) if len(hashes) >= MIN_SHINGLES else ()
-    return Fingerprint(content_hash(title, text), simhash(words), encode_signature(values, len(hashes)), keys)
+    return Fingerprint(content_hash(title, text), simhash(words),
+                       encode_signature(values, len(hashes), fact_sample(text)), keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +307,10 @@ def is_copy(jaccard: float, containment: float, new_size: int, stored_size: int)
 
 
 def find_copy(fp: Fingerprint, source: CandidateSource) -> CopyVerdict:
-    """The stored article this one copies (exact text first, then LSH candidates), or "original"."""
+    """The stored article this one copies (exact text first, then LSH candidates), or "original".
+
+    A candidate whose wording matches but whose facts differ (a template) is no copy; the verdict's
+    reason names the closest such candidate, so the log says why a near match was refused."""
     if fp.content_hash:
         exact = source.by_content_hash(fp.content_hash)
         if exact is not None:
@@ -297,21 +318,33 @@ def find_copy(fp: Fingerprint, source: CandidateSource) -> CopyVerdict:
     if not fp.bucket_keys:
         return CopyVerdict(None, 0.0, "original")
     values, size = decode_signature(fp.signature)
+    facts = decode_facts(fp.signature)
     best: tuple[float, float, Candidate] | None = None
+    template: tuple[float, int, Candidate] | None = None
     for cand in source.by_bucket_keys(fp.bucket_keys):
         try:
             other, other_size = decode_signature(cand.signature)
+            other_facts = decode_facts(cand.signature)
         except CorruptSignature as exc:
             log.warning("dedup.corrupt_fingerprint", article_id=cand.article_id, reason=str(exc))
             continue
         jaccard, containment = similarity(values, size, other, other_size)
         if not is_copy(jaccard, containment, size, other_size):
             continue
+        conflicts = fact_conflicts(facts, other_facts) if facts is not None and other_facts is not None else 0
+        if conflicts >= FACT_CONFLICTS:
+            if template is None or jaccard > template[0]:
+                template = (jaccard, conflicts, cand)
+            continue
         rank = (jaccard, containment, cand)
         if best is None or (jaccard, containment) > (best[0], best[1]):
             best = rank
     if best is None:
-        return CopyVerdict(None, 0.0, "original")
+        if template is None:
+            return CopyVerdict(None, 0.0, "original")
+        jaccard, conflicts, cand = template
+        return CopyVerdict(None, 0.0, f"original (same wording as {cand.article_id}, jaccard {jaccard:.2f}, "
+                                      f"but {conflicts} facts differ: a template, not a copy)")
     jaccard, containment, cand = best
     reason = (f"near copy (jaccard {jaccard:.2f})" if jaccard >= JACCARD_COPY
               else f"near copy (containment {containment:.2f}, jaccard {jaccard:.2f})")

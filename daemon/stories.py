@@ -12,16 +12,22 @@ Method (chosen by measurement on tests/benchmarks/make_dedup_set.py; numbers in 
   events in one country share them, so they cannot carry a match alone.
 * keys - for the KEY_NAMES most salient specific names, hash(name, day) and hash(name, day + 1):
   two articles share a key only when they share a name and were published on the same or
-  adjacent UTC days, so candidate lookup is an indexed probe, never a scan.
+  adjacent UTC days, so candidate lookup is an indexed probe, never a scan. Texts without names
+  (scripts without capitals) use their first KEY_NAMES terms and the KEY_NAMES of lowest hash: the
+  first are the headline's, which another outlet rewrites; the sample is shared by any two texts
+  that share most of their terms.
 * rule (same_story) - published at most WINDOW apart; at least MIN_SHARED specific names in
   common; and score >= STORY_SCORE, where score = name overlap (shared salience over the
   smaller article's total) + term overlap (over the smaller term set) + NUMBER_BONUS when they
   share a number of two digits or more that is not a year; and at least MIN_TOPIC_TERMS shared
   *topic* terms (terms that are not the prefix of a name of either article), because two short
   reports naming one town and one mayor score high on names alone yet may be different events.
-  Texts without names (CJK) fall back to term overlap >= TERM_ONLY_OVERLAP.
+  Texts without names, and texts written mostly in scripts without capitals (Arabic, CJK: one Latin
+  acronym such as an agency's must not switch them to the name rule), are judged on term overlap
+  >= TERM_ONLY_OVERLAP.
 * assignment - a copy takes its original's story; otherwise the best-scoring candidate that
-  passes the rule gives its story; otherwise the article opens a new story.
+  passes the rule gives its story (logged as story.joined with the names, topic terms and numbers
+  the two share); otherwise the article opens a new story.
 """
 
 from __future__ import annotations
@@ -40,7 +46,8 @@ from typing import Protocol
 
 import structlog
 
-from daemon.dedup import to_signed64, unsegmented_script
+from daemon.dedup import to_signed64
+from daemon.script_ranges import unsegmented_script
 
 log = structlog.get_logger(__name__)
 
@@ -56,6 +63,7 @@ MIN_SHARED = 2
 MIN_TOPIC_TERMS = 2         # shared terms that are not names: names alone never make one event
 TERM_ONLY_OVERLAP = 0.50
 MAX_CHARS = 60_000          # work cap for very long texts
+LEAD_CHARS = 2_000          # characters read to tell the script of a text
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
 _WORD = re.compile(r"\w+")
@@ -73,6 +81,7 @@ class StoryFeatures:
     terms: tuple[str, ...]
     day: int | None                 # UTC days since 1970-01-01
     published_at: datetime | None
+    caseless: bool = False          # written mostly in scripts without capitals: names cannot be told
 
 
 @lru_cache(maxsize=1)
@@ -172,7 +181,18 @@ def story_features(title: str, text: str, published_at: datetime | None) -> Stor
         published_at = published_at.astimezone(timezone.utc)
         day = (published_at - _EPOCH).days
     return StoryFeatures(tuple(names), tuple(counts[n] for n in names), tuple(n for n in names if n in broad),
-                         tuple(_numbers(title, text)), tuple(_terms(title, text)), day, published_at)
+                         tuple(_numbers(title, text)), tuple(_terms(title, text)), day, published_at,
+                         _mostly_caseless(f"{title} {text[:LEAD_CHARS]}"))
+
+
+def _mostly_caseless(text: str) -> bool:
+    """Whether most letters belong to scripts without upper and lower case (Arabic, CJK, Thai...)."""
+    letters = caseless = 0
+    for char in text:
+        if char.isalpha():
+            letters += 1
+            caseless += not (char.isupper() or char.islower())
+    return 2 * caseless > letters
 
 
 def _key(name: str, day: int | None) -> int:
@@ -184,10 +204,20 @@ def story_keys(features: StoryFeatures) -> tuple[int, ...]:
     """Index keys: (name, day) and (name, day + 1) for the most salient specific names."""
     broad = set(features.broad)
     names = [n for n in features.names if n not in broad][:KEY_NAMES]
-    if not names and not features.names:
-        names = list(features.terms[:KEY_NAMES])    # scripts without capitals
+    if features.caseless or not features.names:   # scripts without capitals: terms stand in for names
+        names = list(dict.fromkeys([*names, *features.terms[:KEY_NAMES], *sampled_terms(features.terms)]))
     days = (None,) if features.day is None else (features.day, features.day + 1)
     return tuple(_key(n, d) for n in names for d in days)
+
+
+def sampled_terms(terms: Sequence[str]) -> list[str]:
+    """The KEY_NAMES terms of lowest hash: a sample that does not depend on word order, so two reports
+    of one event under different headlines (whose first terms differ) still share keys when they
+    share most of their terms."""
+    def rank(term: str) -> bytes:
+        return hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest()
+
+    return sorted(terms, key=rank)[:KEY_NAMES]
 
 
 def _salience(f: StoryFeatures, broad: set[str]) -> dict[str, float]:
@@ -230,7 +260,7 @@ def same_story(a: StoryFeatures, b: StoryFeatures) -> bool:
     if a.published_at is not None and b.published_at is not None:
         if abs(a.published_at - b.published_at) > WINDOW:
             return False
-    if not a.names and not b.names:
+    if (not a.names and not b.names) or (a.caseless and b.caseless):
         terms = min(len(a.terms), len(b.terms))
         return bool(terms) and len(set(a.terms) & set(b.terms)) / terms >= TERM_ONLY_OVERLAP
     score, specific = story_score(a, b)
@@ -243,6 +273,7 @@ def serialise(features: StoryFeatures) -> bytes:
         "v": 1, "names": features.names, "weights": features.weights, "broad": features.broad,
         "numbers": features.numbers, "terms": features.terms, "day": features.day,
         "at": features.published_at.isoformat() if features.published_at else None,
+        "caseless": features.caseless,
     }, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -256,7 +287,8 @@ def deserialise(blob: bytes) -> StoryFeatures:
         return StoryFeatures(tuple(map(str, data["names"])), tuple(map(float, data["weights"])),
                              tuple(map(str, data["broad"])),
                              tuple(map(str, data["numbers"])), tuple(map(str, data["terms"])),
-                             None if data["day"] is None else int(data["day"]), at)
+                             None if data["day"] is None else int(data["day"]), at,
+                             bool(data.get("caseless", False)))
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError,
             AttributeError) as exc:
         raise ValueError(f"corrupt story features: {exc}") from exc
@@ -292,7 +324,7 @@ def assign_story(features: StoryFeatures, source: StorySource,
     """A copy joins its original's story; else the best same-story candidate's; else a new story."""
     if original_story_id is not None:
         return StoryVerdict(original_story_id, None, "copy of an article in this story")
-    best: tuple[float, StoryCandidate] | None = None
+    best: tuple[float, StoryCandidate, StoryFeatures] | None = None
     for cand in source.by_story_keys(story_keys(features)):
         try:
             other = deserialise(cand.features)
@@ -303,12 +335,22 @@ def assign_story(features: StoryFeatures, source: StorySource,
             continue
         score, _ = story_score(features, other)
         if best is None or score > best[0]:
-            best = (score, cand)
+            best = (score, cand, other)
     if best is None:
         return StoryVerdict(None, None, "new story")
-    score, cand = best
+    score, cand, other = best
+    log.info("story.joined", story=cand.story_id, matched=cand.article_id, score=round(score, 2),
+             **shared_evidence(features, other))
     return StoryVerdict(cand.story_id, cand.article_id,
                         f"same event as {cand.article_id} (score {score:.2f})")
+
+
+def shared_evidence(a: StoryFeatures, b: StoryFeatures) -> dict[str, object]:
+    """What two articles judged one event have in common, for the log: a join must be explainable."""
+    broad = set(a.broad) | set(b.broad)
+    topic = (set(a.terms) & set(b.terms)) - {n[:6] for n in (*a.names, *b.names)}
+    return {"names": sorted((set(a.names) & set(b.names)) - broad), "topic_terms": sorted(topic)[:10],
+            "numbers": sorted(set(a.numbers) & set(b.numbers))[:10]}
 
 
 class MemoryStories(StorySource):
