@@ -28,6 +28,7 @@ from daemon.feeds import Entry
 from daemon.fetch import Fetcher, is_temporary
 from daemon.gazetteer import Gazetteer
 from daemon.hygiene import hygiene
+from daemon.own_copies import recheck_own_copy
 from daemon.publication_dates import earliest, plausible
 from daemon.settings import Settings
 from daemon.urls import canonical_url, host_of, is_above, scheme_twin
@@ -261,7 +262,7 @@ class EntryIngest(WorkerCalls):
         print_, features, tags = analysis.fingerprint, analysis.features, analysis.tags
         candidates = StoreCandidates(self.store)
         if known is None:
-            verdict = dedup.find_copy(print_, candidates)
+            verdict = recheck_own_copy(self.store, host_of(url), text, dedup.find_copy(print_, candidates))
             story_id = stories.assign_story(features, candidates, candidates.original_story(verdict)).story_id
         else:
             verdict = dedup.CopyVerdict(known.duplicate_of, 1.0, "revision")
