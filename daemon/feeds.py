@@ -13,15 +13,18 @@ import re
 import xml.sax
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import feedparser
+from feedparser.sanitizer import _sanitize_html
+from feedparser.urls import resolve_relative_uris
 
 from daemon.errors import FeedParseError
+from daemon.publication_dates import entry_date, first_entry_date
 
 MAX_REASON = 200
 
@@ -44,6 +47,12 @@ FEED_LINK_SCAN_BYTES = 256 * 1024   # <link rel="alternate"> lives in the head, 
 _LINK_TAG = re.compile(r"<(?:link|a)\b([^<>]{0,2000})>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _JSON_START = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*[{\[]")
+# feedparser resolves relative references against a stand-in host (".invalid" never exists), put
+# back to the feed's own afterwards: a value still on the stand-in was written relative.
+STAND_IN_HOST = "feed-base.newswatch.invalid"
+# Tags or entity references in text: markup to read (again, when a producer escaped it twice).
+MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
+                    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +95,21 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
     if declares_expanding_entities(body):
         raise FeedParseError(url, "entity declarations refused")
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
-    response_headers["content-location"] = url
+    base = _FeedBase(url)
+    response_headers["content-location"] = base.stand_in
     try:
+        # Links in content are resolved and scripts removed below (content_html), on markup made
+        # parser-safe first: feedparser's own pass stalls on a run of unclosed comments.
         result = feedparser.parse(io.BytesIO(body), response_headers=response_headers,
-                                  resolve_relative_uris=True, sanitize_html=True)
+                                  resolve_relative_uris=False, sanitize_html=False)
     except (RecursionError, ValueError, TypeError, LookupError, AssertionError) as exc:
         # feedparser's loose parser can trip on hostile bytes; that is bad input, not our bug
         raise FeedParseError(url, clip_reason(f"parser failure: {type(exc).__name__}")) from None
     problem = _describe(result.get("bozo_exception")) if result.get("bozo") else None
-    entries = without_build_stamps(tuple(_entry(raw, url) for raw in result.get("entries", ())))
+    read = tuple(_entry(raw, url, base) for raw in result.get("entries", ()))
+    entries = without_build_stamps(tuple(entry for entry in read if _has_substance(entry)))
+    if len(entries) < len(read):   # e.g. the stub of an item a truncated body cut after "<item>"
+        problem = clip_reason(f"{problem + '; ' if problem else ''}empty entries dropped: {len(read) - len(entries)}")
     if not entries:
         if _looks_like_html(body, response_headers):
             advertised = advertised_feed_url(body, url)
@@ -105,7 +120,7 @@ def parse_feed(body: bytes, url: str, headers: Mapping[str, str] | None = None) 
         if not result.get("version"):
             raise FeedParseError(url, "no entries")
     feed = result.get("feed", {})
-    return ParsedFeed(title=_text(feed, "title"), site_url=http_link(feed.get("link"), url),
+    return ParsedFeed(title=_text(feed, "title"), site_url=http_link(base.restored(feed.get("link")), url),
                       entries=entries, bozo_reason=problem, ttl_minutes=_whole_number(feed.get("ttl")),
                       update_period=_word(feed.get("sy_updateperiod")),
                       update_frequency=_whole_number(feed.get("sy_updatefrequency")))
@@ -162,17 +177,43 @@ def _doctype_end(data: bytes, at: int) -> int:
     return -1
 
 
-def _entry(raw: Mapping[str, Any], url: str) -> Entry:
+class _FeedBase:
+    """The feed URL with its host swapped for STAND_IN_HOST, and the way back."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.stand_in = urlunsplit((parts.scheme, STAND_IN_HOST, parts.path, parts.query, ""))
+        self._stand_in_origin = f"{parts.scheme}://{STAND_IN_HOST}"
+        self._origin = f"{parts.scheme}://{parts.netloc}"
+
+    def written_relative(self, value: object) -> bool:
+        return isinstance(value, str) and value.strip().startswith(self._stand_in_origin)
+
+    def restored(self, value: object) -> Any:
+        return value.replace(self._stand_in_origin, self._origin) if isinstance(value, str) else value
+
+
+def _entry(raw: Mapping[str, Any], url: str, base: _FeedBase) -> Entry:
+    link = raw.get("link")
+    # feedparser lets a permalink guid stand in for a missing <link>; one written relative ("12345",
+    # "post-77") is an id, not an address, and must not make us fetch a page the feed never named.
+    if raw.get("guidislink") and link == raw.get("id") and base.written_relative(link):
+        link = None
     return Entry(
-        link=http_link(raw.get("link"), url),
-        guid=(raw.get("id") or "").strip() or None,
+        link=http_link(base.restored(link), url),
+        guid=(base.restored(raw.get("id")) or "").strip() or None,
         title=_text(raw, "title"),
         summary=_text(raw, "summary"),
-        content_html=_content_html(raw),
-        published_at=_published(raw),
+        content_html=base.restored(_content_html(raw)),
+        published_at=first_entry_date(raw),
         author=_text(raw, "author") or None,
-        updated_at=_stamp(raw, "updated_parsed"),
+        updated_at=entry_date(raw, "updated"),
     )
+
+
+def _has_substance(entry: Entry) -> bool:
+    """Whether there is anything to ingest or to name in a skip: an empty <item/> has neither."""
+    return bool(entry.link or entry.guid or entry.title or entry.summary or entry.content_html)
 
 
 def without_build_stamps(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
@@ -199,36 +240,22 @@ def _text(raw: Mapping[str, Any], key: str) -> str:
         return ""
     detail = raw.get(f"{key}_detail") or {}
     if "html" in str(detail.get("type", "")):
-        return html_to_text(value)
+        return field_text(value)
     return tidy_text(value)
 
 
 def _content_html(raw: Mapping[str, Any]) -> str | None:
     for item in raw.get("content") or ():
         if "html" in str(item.get("type", "")) and str(item.get("value", "")).strip():
-            return str(item["value"])
+            return content_markup(str(item["value"]), str(item.get("base") or ""))
     return None
 
 
-def _stamp(raw: Mapping[str, Any], key: str) -> datetime | None:
-    # dict.get, not raw.get: feedparser maps a missing updated_parsed to published_parsed (with a
-    # deprecation warning), and a publication date is no revision signal.
-    parsed = dict.get(raw, key) if isinstance(raw, dict) else raw.get(key)
-    try:
-        return datetime(*parsed[:6], tzinfo=timezone.utc) if parsed else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _published(raw: Mapping[str, Any]) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = raw.get(key)
-        if parsed:
-            try:
-                return datetime(*parsed[:6], tzinfo=timezone.utc)  # feedparser normalises to UTC
-            except (TypeError, ValueError, OverflowError):
-                continue
-    return None
+def content_markup(markup: str, base: str) -> str:
+    """An entry's HTML as the pipeline keeps it: links made absolute against `base`, scripts and
+    other dangerous markup removed (feedparser's resolver and sanitizer, on parser-safe markup)."""
+    kind = "text/html"
+    return _sanitize_html(resolve_relative_uris(parser_safe_markup(markup), base, "utf-8", kind), "utf-8", kind)
 
 
 def _whole_number(value: object) -> int | None:
@@ -325,11 +352,38 @@ class _TextCollector(HTMLParser):
             self.parts.append(data.replace("\n", " "))
 
 
+def field_text(markup: str) -> str:
+    """Plain text of a title or summary given as HTML. Many producers escape it twice
+    ("&amp;lt;b&amp;gt;", "&amp;#8217;"): text that still holds markup once read is read once more."""
+    text = html_to_text(markup)
+    if not MARKUP.search(text):
+        return text
+    return "\n\n".join(filter(None, (html_to_text(paragraph) for paragraph in text.split("\n\n"))))
+
+
 def html_to_text(markup: str) -> str:
     """Plain text of an HTML fragment, one blank line between blocks."""
     if "<" not in markup:
         return tidy_text(unescape(markup))
     collector = _TextCollector()
-    collector.feed(markup)
+    collector.feed(parser_safe_markup(markup))
     collector.close()
     return tidy_text("".join(collector.parts))
+
+
+def parser_safe_markup(markup: str) -> str:
+    """The fragment with what makes HTML parsers stall or raise turned harmless, before html.parser
+    or feedparser's sanitizer sees it. Both look for the end of every construct that never ends all
+    the way to the end of the text, so a stranger's run of "<!--" or "<?" takes quadratic time (a
+    100 kB run: many seconds), and html.parser raises on a marked section ("<![x"). So comments are
+    removed (one never closed hides the rest, as in a browser), "<![" is text, and so is every "<"
+    after the last ">". Linear in the fragment."""
+    kept, at = [], 0
+    while (opener := markup.find("<!--", at)) >= 0:
+        kept.append(markup[at:opener])
+        closer = markup.find("-->", opener + 2)
+        at = closer + 3 if closer >= 0 else len(markup)
+    kept.append(markup[at:])
+    text = "".join(kept).replace("<![", "&lt;![")
+    last_close = text.rfind(">") + 1
+    return text[:last_close] + text[last_close:].replace("<", "&lt;")

@@ -15,17 +15,15 @@ from datetime import datetime, timezone
 from html import escape
 from typing import Any
 
-from feedparser.sanitizer import _sanitize_html
-from feedparser.urls import resolve_relative_uris
 
 from daemon.errors import FeedParseError
-from daemon.feeds import Entry, ParsedFeed, clip_reason, http_link, tidy_text, without_build_stamps, html_to_text
+from daemon.feeds import (MARKUP, Entry, ParsedFeed, clip_reason, content_markup, field_text, html_to_text,
+                          http_link, tidy_text, without_build_stamps)
+from daemon.publication_dates import feed_date
 
 # The spec's version URLs are https://jsonfeed.org/version/1 and …/1.1; some generators write
 # "http:" or "www.", which name the same format and are accepted.
 _VERSION_URL = re.compile(r"\Ahttps?://(?:www\.)?jsonfeed\.org/version/", re.IGNORECASE)
-_LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>")
-_CONTENT_TYPE = "text/html"   # what feedparser's sanitizer and resolver are told the markup is
 
 
 def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
@@ -116,7 +114,7 @@ def _content_html(item: Mapping[str, Any], base: str) -> str | None:
     whole text rather than only the summary."""
     markup = _plain(item.get("content_html"))
     if markup.strip():
-        return _sanitize_html(resolve_relative_uris(markup, base, "utf-8", _CONTENT_TYPE), "utf-8", _CONTENT_TYPE)
+        return content_markup(markup, base)
     paragraphs = [part for part in tidy_text(_plain(item.get("content_text"))).split("\n\n") if part]
     return "".join(f"<p>{escape(part)}</p>" for part in paragraphs) or None
 
@@ -132,13 +130,14 @@ def _author_names(owner: Mapping[str, Any]) -> str | None:
 
 
 def _moment(value: object) -> datetime | None:
-    """An RFC 3339 stamp as UTC to the second, like feedparser's dates; no offset is taken as UTC."""
+    """An RFC 3339 stamp as UTC to the second, like feedparser's dates; no offset is taken as UTC.
+    Some producers write the RSS form instead ("Thu, 12 Nov 2026 10:32:00 +0100"): read too."""
     if not isinstance(value, str) or not value.strip():
         return None
     try:
         moment = datetime.fromisoformat(value.strip().upper())
     except ValueError:
-        return None
+        return feed_date(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     try:
@@ -148,9 +147,10 @@ def _moment(value: object) -> datetime | None:
 
 
 def _text(value: object) -> str:
-    """Plain text of a field the spec calls text; markup a producer put there anyway is removed."""
+    """Plain text of a field the spec calls text; markup a producer put there anyway is removed, and
+    entity references (WordPress writes "Mali&#8217;s") are resolved."""
     text = _plain(value)
-    return html_to_text(text) if _LOOKS_LIKE_HTML.search(text) else tidy_text(text)
+    return field_text(text) if MARKUP.search(text) else tidy_text(text)
 
 
 def _plain(value: object) -> str:

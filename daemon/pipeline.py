@@ -92,7 +92,9 @@ class Pipeline(EntryIngest):
             bound.info("feed.polled", status=304, ms=_ms(started), new=0, **schedule)
             return PollResult(feed.url, "not modified")
         try:
-            parsed = parse_feed(response.body, response.url, response.headers)
+            # In a thread: a feed of 10,000 entries takes seconds to parse, and the event loop must
+            # go on serving the other polls meanwhile (their fetches' timeouts keep running).
+            parsed = await asyncio.to_thread(parse_feed, response.body, response.url, response.headers)
         except FeedParseError as exc:
             if exc.advertised:   # whole here: the stored reason is clipped and may cut a long URL
                 bound.warning("feed.not_a_feed", advertised=exc.advertised,
