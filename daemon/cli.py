@@ -6,6 +6,7 @@ non-zero exit.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
@@ -22,14 +23,16 @@ from daemon.cli_support import (check_store_folder, counted, db_option, load_set
 from daemon.cli_alerts import alert_pass_text, alert_trouble_lines, alerts, failed_alert_lines
 from daemon.cli_tools import evaluate, export_opml, import_opml, reprocess, tag_text
 from daemon.errors import StoreError
+from daemon.serve_setup import datasette_metadata, private_metadata_file, refuse_busy_address
 from storage.webhook_targets import shown_target
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "-c", default="newswatch.toml", envvar="NEWSWATCH_CONFIG", show_default=True,
               type=click.Path(dir_okay=False), help="The TOML config file (env NEWSWATCH_CONFIG).")
-@click.option("--db", default=None, envvar="NEWSWATCH_DB",
-              help="Store path; overrides [storage] path. The store commands also take it after their name.")
+@click.option("--db", default=None, envvar="NEWSWATCH_DB", metavar="PATH",
+              help="Store path (env NEWSWATCH_DB); overrides [storage] path. The store commands also take it "
+                   "after their name.")
 @click.option("--log-format", type=click.Choice(["auto", "json", "console"]), default="auto", show_default=True,
               help="auto: readable on a terminal, JSON lines otherwise (systemd).")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info",
@@ -87,26 +90,49 @@ def run(ctx: click.Context, once: bool) -> None:
                f"stored, {counted(sum(r.copies for r in results), 'copy', 'copies')}, "
                f"{sum(r.skipped for r in results)} skipped, {counted(failed, 'feed')} failed; "
                f"{alert_pass_text(report.alerts)}", err=True)
-    for line in alert_trouble_lines(report.alerts):
+    for line in feed_trouble_lines(results) + alert_trouble_lines(report.alerts):
         click.echo(line, err=True)
     # Alert failures leave the exit code alone: the outbox keeps them and `run` retries them.
     if results and failed == len(results):
         raise SystemExit(1)
 
 
+def feed_trouble_lines(results, shown: int = 5) -> list[str]:
+    """run --once's lines under the summary: each error feeds failed with, the commonest first, so
+    "16 feeds failed" comes with its reason (offline: dns) without reading the JSON log."""
+    by_error: dict[str, list[str]] = {}
+    for result in results:
+        if result.status == "error":
+            by_error.setdefault(result.error or "unknown error", []).append(result.feed_url)
+    ranked = sorted(by_error.items(), key=lambda item: -len(item[1]))
+    lines = [f"  feed failed: {urls[0]}: {error}" if len(urls) == 1 else
+             f"  {len(urls)} feeds failed: {error} (e.g. {urls[0]})" for error, urls in ranked[:shown]]
+    if len(ranked) > shown:
+        lines.append(f"  … and {len(ranked) - shown} more errors (newswatch status)")
+    return lines
+
+
 @main.command("check-config")
+@db_option
 @click.pass_context
 def check_config(ctx: click.Context) -> None:
-    """Validate the config; print every problem with its line and key.
+    """Validate the config as `run` would; print every problem with its line and key. Warnings
+    (a placeholder contact, timings that contradict each other, no feeds) do not fail it.
+    Alert secrets must be set in the environment, as for `run`.
 
+    \b
+    Exit codes:
+      0  the config is usable (warnings, if any, are printed)
+      2  at least one problem, or the store's folder is missing or not writable
     \b
     Example:
       newswatch -c config/newswatch.toml check-config
     """
     settings = load_settings_or_exit(ctx, for_running=True)
     check_store_folder(settings.storage_path)   # the store in effect: --db's when given, as `run` checks it
-    click.echo(f"{ctx.obj['config']}: ok ({len(settings.feeds)} feeds, {len(settings.alerts)} alert rules, "
-               f"{counted(len(settings.custom_places), 'place')}, store {settings.storage_path})")
+    click.echo(f"{ctx.obj['config']}: ok ({counted(len(settings.feeds), 'feed')}, "
+               f"{counted(len(settings.alerts), 'alert rule')}, {counted(len(settings.custom_places), 'place')}, "
+               f"store {settings.storage_path})")
 
 
 @main.command()
@@ -156,11 +182,16 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
 @main.group()
 def feeds() -> None:
-    """List, enable or disable feeds in the store."""
+    """List, enable or disable feeds in the store.
+
+    \b
+    Example:
+      newswatch -c config/newswatch.toml feeds list
+    """
 
 
 @feeds.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @db_option
 @click.pass_context
 def feeds_list(ctx: click.Context, as_json: bool) -> None:
@@ -168,7 +199,10 @@ def feeds_list(ctx: click.Context, as_json: bool) -> None:
     "every" is the wait between polls in effect after the last good poll, and why (a quiet feed
     stretched, the feed's own ttl); "next poll" also counts backoff after errors.
 
-    Example: newswatch feeds list --json"""
+    \b
+    Example:
+      newswatch feeds list --json
+    """
     from daemon.backoff import in_effect_text
     store = open_existing_store(store_path(ctx))
     rows = store.feeds()
@@ -210,33 +244,56 @@ def _next_poll(feed, now: datetime, retired: set[str]) -> str:
 @db_option
 @click.pass_context
 def feeds_enable(ctx: click.Context, url: str) -> None:
-    """Re-enable a disabled feed and poll it at the next tick.  Example: newswatch feeds enable URL"""
+    """Re-enable a disabled feed (its error count starts again at 0) and poll it at the next tick.
+    A feed that is not disabled is polled at the next tick too.
+
+    \b
+    Example:
+      newswatch feeds enable https://www.rfi.fr/fr/afrique/rss
+    """
     _set_enabled(ctx, url, True, "")
 
 
 @feeds.command("disable")
 @click.argument("url")
-@click.option("--reason", default="disabled by operator", show_default=True)
+@click.option("--reason", default="disabled by operator", show_default=True,
+              help="Shown by `status` and `feeds list`.")
 @db_option
 @click.pass_context
 def feeds_disable(ctx: click.Context, url: str, reason: str) -> None:
-    """Stop polling a feed (its articles stay).  Example: newswatch feeds disable URL --reason 'paywalled'"""
+    """Stop polling a feed (its articles stay) until `feeds enable`; the config keeps it.
+
+    \b
+    Example:
+      newswatch feeds disable https://www.rfi.fr/fr/afrique/rss --reason 'paywalled'
+    """
     _set_enabled(ctx, url, False, reason)
 
 
 def _set_enabled(ctx: click.Context, url: str, enabled: bool, reason: str) -> None:
-    store = open_existing_store(store_path(ctx))
-    found = store.set_feed_enabled(url, enabled, reason)
-    store.close()
+    path = store_path(ctx)
+    store = open_existing_store(path)
+    try:
+        before = store.feed_by_url(url)
+        found = before is not None and store.set_feed_enabled(url, enabled, reason)
+        known = [f.url for f in store.feeds()] if not found else []
+    finally:
+        store.close()
     if not found:
-        click.echo(f"error: no feed {url} in the store", err=True)
+        close = difflib.get_close_matches(url, known, n=1, cutoff=0.8)
+        hint = f" (did you mean {close[0]}?)" if close else " (`newswatch feeds list` shows the stored URLs)"
+        click.echo(f"error: no feed {url} in the store {path}{hint}", err=True)
         raise SystemExit(1)
+    if enabled and not before.disabled_reason:
+        click.echo(f"enabled: {url} (it was not disabled; its error count is reset and it is polled at the next tick)")
+        return
     click.echo(f"{'enabled' if enabled else 'disabled'}: {url}")
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; 0.0.0.0 opens the archive to the network.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535), help="The port to listen on.")
 @db_option
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
@@ -251,6 +308,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     from daemon.paths import shipped_config_path
     db = store_path(ctx)
     open_existing_store(db).close()   # refuses a missing file or another application's database
+    refuse_busy_address(host, port)
     metadata = private_metadata_file(datasette_metadata(Path(db), shipped_config_path("datasette.json")))
     command = [sys.executable, "-m", "datasette", "serve", db, "--metadata", str(metadata),
                "--host", host, "--port", str(port)]
@@ -260,37 +318,32 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     os.execv(sys.executable, command)
 
 
-def datasette_metadata(db: Path, template: Path) -> dict:
-    """Datasette keys metadata by database name (the file's stem): fill the shipped template's "*"."""
-    metadata = json.loads(template.read_text(encoding="utf-8"))
-    metadata["databases"] = {db.stem: metadata["databases"]["*"]}
-    return metadata
-
-
-def private_metadata_file(metadata: dict) -> Path:
-    """The metadata in a fresh folder only this user can read: no clash with other users or stores.
-
-    Datasette reads it after the exec, so nobody is left to delete it; the system's temp cleaning does.
-    """
-    import tempfile
-    target = Path(tempfile.mkdtemp(prefix="newswatch-serve-")) / "metadata.json"
-    target.write_text(json.dumps(metadata), encoding="utf-8")
-    return target
-
-
 @main.command()
-@click.option("--db", "demo_db", default="newswatch-demo.db", show_default=True, help="Where to write the demo store.")
+@click.option("--db", "demo_db", default=None, metavar="PATH",
+              help="Where to write the demo store.  [default: newswatch-demo.db]")
 @click.pass_context
-def demo(ctx: click.Context, demo_db: str) -> None:
+def demo(ctx: click.Context, demo_db: str | None) -> None:
     """Start a loopback newsroom, ingest it end to end into a demo store, print a summary. No internet needed.
+    The store is replaced on each run; one that holds other articles is refused. `newswatch --db PATH demo`
+    means the same as `demo --db PATH`; NEWSWATCH_DB is not used (it names the service's store).
 
     \b
     Example:
       newswatch demo && newswatch serve --db newswatch-demo.db
     """
     from daemon.demo import run_demo
+    demo_db = demo_db or _typed_global_db(ctx) or "newswatch-demo.db"
     check_store_folder(demo_db)
-    raise SystemExit(run_demo(demo_db, echo=click.echo))
+    raise SystemExit(run_demo(demo_db, echo=click.echo, dated_as_of=datetime.now(timezone.utc)))
+
+
+def _typed_global_db(ctx: click.Context) -> str | None:
+    """The group's --db when typed on the command line, not when it came from NEWSWATCH_DB."""
+    from click.core import ParameterSource
+    parent = ctx.parent
+    if parent is None or parent.get_parameter_source("db") is not ParameterSource.COMMANDLINE:
+        return None
+    return parent.params.get("db")
 
 
 main.add_command(import_opml)

@@ -15,7 +15,12 @@ from daemon.cli_tools import utc_moment
 
 @click.group("alerts")
 def alerts() -> None:
-    """List the alert outbox; queue failed alerts again to their rules' current targets."""
+    """List the alert outbox; queue failed alerts again to their rules' current targets.
+
+    \b
+    Example:
+      newswatch -c config/newswatch.toml alerts list --failed
+    """
 
 
 @alerts.command("list")
@@ -44,7 +49,8 @@ def alerts_list(ctx: click.Context, only_failed: bool, rule: str | None, limit: 
         click.echo(json.dumps(listed, indent=2))
         return
     if not listed:
-        click.echo("no alerts match", err=True)
+        of_rule = f" of rule {rule!r}" if rule else ""
+        click.echo(f"no {'failed ' if only_failed else ''}alerts{of_rule} in the outbox", err=True)
         return
     width = max(len("target"), *(len(row["target"]) for row in listed))
     click.echo(f"{'id':>6}  {'status':<9}  attempts  {'article':>7}  {'target':<{width}}  last error")
@@ -154,8 +160,9 @@ def _refuse_rule_names(config: str, rules, rule: str | None, from_rule: str | No
     --rule, names the same rule, or names a rule still configured (it was not renamed)."""
     problem = None
     if rule is not None and rule not in rules:
-        problem = (f"no alert rule {rule!r} in {config}; failed alerts are queued again only to a configured "
-                   f"rule's targets")
+        configured = f" (its rules: {', '.join(sorted(rules))})" if rules else " (it has no [[alerts]] rules)"
+        problem = (f"no alert rule {rule!r} in {config}{configured}; failed alerts are queued again only to a "
+                   f"configured rule's targets")
     elif from_rule is not None and rule is None:
         problem = f"--from-rule {from_rule} needs --rule NEW: the configured rule whose targets get its failed alerts"
     elif from_rule is not None and from_rule == rule:

@@ -45,12 +45,24 @@ def load_settings_or_exit(ctx: click.Context, *, check_regions: bool = True, for
         raise SystemExit(2)
     for warning in settings.warnings if for_running else ():
         click.echo(f"warning: {warning.describe(path)}", err=True)
+    if for_running and not settings.feeds:
+        click.echo(f"warning: {path}: feeds: no [[feeds]] tables, so `run` has nothing to poll (add them, "
+                   f"or `newswatch -c {path} import-opml FILE --write`)", err=True)
     return settings
 
 
 def store_path(ctx: click.Context) -> str:
-    """The store named by --db, else the config's [storage] path (the config then must be valid)."""
-    return ctx.obj.get("db") or load_settings_or_exit(ctx, check_regions=False).storage_path
+    """The store named by --db, else the config's [storage] path (the config then must be valid).
+    With neither a --db nor the config file, say that either one will do: a newcomer who ran only
+    `newswatch demo` has a store and no config."""
+    if ctx.obj.get("db"):
+        return ctx.obj["db"]
+    config = ctx.obj["config"]
+    if not Path(config).exists():
+        click.echo(f"error: no config file {config} to read the store path from: name the store with --db PATH "
+                   f"(e.g. --db newswatch-demo.db) or the config with -c PATH", err=True)
+        raise SystemExit(2)
+    return load_settings_or_exit(ctx, check_regions=False).storage_path
 
 
 def db_option(command):
@@ -68,6 +80,7 @@ def open_existing_store(path: str):
     not a newswatch store (or is unusable) exit 2; one clear line either way, never a traceback,
     never a new empty store and never a byte written to someone else's database."""
     from storage.store import Store
+    refuse_folder_as_store(path)
     if not Path(path).is_file():
         click.echo(f"error: no store at {path} (run `newswatch run --once` or `newswatch demo` first)", err=True)
         raise SystemExit(1)
@@ -83,10 +96,20 @@ def check_store_folder(path: str) -> None:
     from storage.store_file import check_store_location
     if path == ":memory:":
         return
+    refuse_folder_as_store(path)
     try:
         check_store_location(Path(path), create=True)
     except StoreError as exc:
         click.echo(f"error: {exc}", err=True)
+        raise SystemExit(2)
+
+
+def refuse_folder_as_store(path: str) -> None:
+    """A store path naming a folder (`path = "/var/lib/newswatch"`) is a config slip, exit 2 saying
+    so, not "no store here" or SQLite's "unable to open database file"."""
+    if Path(path).is_dir():
+        click.echo(f"error: {path} is a folder, not a store file: [storage] path (or --db) names the SQLite "
+                   f"file, such as {Path(path) / 'newswatch.db'}", err=True)
         raise SystemExit(2)
 
 

@@ -10,20 +10,26 @@ from pathlib import Path
 
 import click
 
-from daemon.cli_support import db_option, load_settings_or_exit, open_existing_store, read_text_or_exit
+from daemon.cli_support import counted, db_option, load_settings_or_exit, open_existing_store, read_text_or_exit
 from daemon.settings import Settings
 
 
 @click.group("eval")
 def evaluate() -> None:
-    """Measure newswatch's quality against evaluation data."""
+    """Measure newswatch's quality against evaluation data.
+
+    \b
+    Example:
+      newswatch eval extraction --corpus ../shared/corpus/extraction
+    """
 
 
 @evaluate.command("extraction")
 @click.option("--corpus", required=True, type=click.Path(exists=True, file_okay=False),
               help="A folder with html/<id>.html.gz and ground-truth.json (the ScrapingHub benchmark layout).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@click.option("--repeat", default=1, show_default=True, help="Passes per system; the fastest counts for speed.")
+@click.option("--repeat", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Passes per system; the fastest counts for speed.")
 def eval_extraction(corpus: str, as_json: bool, repeat: int) -> None:
     """Precision, recall, F1 and pages/s: bare trafilatura next to newswatch's extraction + cleaning.
 
@@ -32,6 +38,11 @@ def eval_extraction(corpus: str, as_json: bool, repeat: int) -> None:
       newswatch eval extraction --corpus ../shared/corpus/extraction
     """
     from daemon.evaluation import evaluate_extraction, format_report
+    missing = [name for name in ("ground-truth.json", "html") if not (Path(corpus) / name).exists()]
+    if missing:
+        click.echo(f"error: {corpus}: no {' and no '.join(missing)} in it; a corpus folder holds "
+                   f"html/<id>.html.gz and ground-truth.json", err=True)
+        raise SystemExit(1)
     try:
         report = evaluate_extraction(corpus, repeat=repeat)
     except (OSError, ValueError) as exc:
@@ -96,7 +107,7 @@ def reprocess(ctx: click.Context, since: str | None, site: str | None) -> None:
 def tag_text(ctx: click.Context, source, title: str, hints: tuple[str, ...], as_json: bool) -> None:
     """Tag a text (a file, or - for stdin) with regions and show why: which words were read as which
     places, and with what weight. Uses the config's custom regions and places when the config file exists.
-    The text must be UTF-8 (exit 2 otherwise).
+    The text must be UTF-8, and it or --title must say something (exit 2 otherwise).
 
     \b
     Example:
@@ -116,6 +127,10 @@ def tag_text(ctx: click.Context, source, title: str, hints: tuple[str, ...], as_
             raise SystemExit(2)
         region_ids.append(region_id)
     text = read_text_or_exit(source)
+    if not text.strip() and not title.strip():
+        name = "standard input" if source.name in ("-", "<stdin>") else source.name
+        click.echo(f"error: {name} is empty and no --title was given: nothing to tag", err=True)
+        raise SystemExit(2)
     if as_json:
         click.echo(json.dumps(report(title, text, gazetteer, region_ids), ensure_ascii=False, indent=2))
     else:
@@ -129,7 +144,8 @@ def tag_text(ctx: click.Context, source, title: str, hints: tuple[str, ...], as_
 def import_opml(ctx: click.Context, opml: str, write: bool) -> None:
     """Turn an OPML subscription list into [[feeds]] entries. Entries the config check would refuse
     (no absolute http(s) URL, the same feed as a configured one) are left out, one line each saying
-    why; --write appends only if the resulting config still loads, and exits 2 otherwise.
+    why; --write appends only if the resulting config still loads, and exits 2 otherwise. A file
+    that is not OPML, or lists no feed, is exit 1; with nothing new to add the config is left as it is.
 
     \b
     Example:
@@ -141,6 +157,9 @@ def import_opml(ctx: click.Context, opml: str, write: bool) -> None:
     except ValueError as exc:
         click.echo(f"error: {opml}: {exc}", err=True)
         raise SystemExit(1)
+    if not found:
+        click.echo(f"error: {opml}: no feeds in it (no <outline> with an xmlUrl)", err=True)
+        raise SystemExit(1)
     from daemon.config_checks import http_url_problem, private_host_problem
     config = Path(ctx.obj["config"])
     settings = load_settings_or_exit(ctx, check_regions=False) if config.exists() else Settings()
@@ -149,6 +168,10 @@ def import_opml(ctx: click.Context, opml: str, write: bool) -> None:
         None if allow_private else private_host_problem(url)))
     for url, reason in plan.skipped:
         click.echo(f"skipped {url}: {reason}", err=True)
+    if not plan.new:
+        click.echo(f"nothing to add: none of the {counted(len(found), 'feed')} in {opml} can be added"
+                   + (f"; {config} is unchanged" if write else ""), err=True)
+        return
     text = toml_feed_blocks(plan.new)
     if not write:
         click.echo(text)
@@ -157,7 +180,7 @@ def import_opml(ctx: click.Context, opml: str, write: bool) -> None:
     _refuse_unloadable(config, before + "\n" + text)
     with config.open("a", encoding="utf-8") as handle:
         handle.write("\n" + text)
-    click.echo(f"added {len(plan.new)} feeds to {config} ({len(plan.skipped)} skipped)", err=True)
+    click.echo(f"added {counted(len(plan.new), 'feed')} to {config} ({len(plan.skipped)} skipped)", err=True)
 
 
 def _refuse_unloadable(config: Path, text: str) -> None:
@@ -187,7 +210,13 @@ def _refuse_unloadable(config: Path, text: str) -> None:
 @click.command("export-opml")
 @click.pass_context
 def export_opml(ctx: click.Context) -> None:
-    """Print the configured feeds as OPML.  Example: newswatch export-opml > feeds.opml"""
+    """Print the configured feeds as OPML, with each feed's region hints and interval in the
+    newswatch: namespace (other readers ignore them; import-opml reads them back).
+
+    \b
+    Example:
+      newswatch -c newswatch.toml export-opml > feeds.opml
+    """
     from daemon.opml import opml_from_feeds
     click.echo(opml_from_feeds(load_settings_or_exit(ctx, check_regions=False).feeds))
 

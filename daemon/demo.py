@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from daemon import runtime
@@ -37,7 +38,10 @@ def demo_settings(db_path: str, newsroom: Newsroom, hook_url: str) -> Settings:
                     custom_regions={"Sahel": ("ML", "NE", "BF", "TD", "MR")})
 
 
-def run_demo(db_path: str, echo: Callable[[str], None] = print) -> int:
+def run_demo(db_path: str, echo: Callable[[str], None] = print, dated_as_of: datetime | None = None) -> int:
+    """Ingest the demo newsroom into db_path and print the summary; 0, or 1 when db_path holds other
+    articles. dated_as_of dates the articles as news of the days before it (`newswatch demo` gives
+    the current time, so its queries for the last days find them); None keeps the data file's dates."""
     if not _replaceable(db_path):
         echo(f"error: {db_path} holds articles that are not the demo's; choose another --db "
              f"(the demo starts from an empty store)")
@@ -46,7 +50,7 @@ def run_demo(db_path: str, echo: Callable[[str], None] = print) -> int:
         Path(db_path + suffix).unlink(missing_ok=True)
     started = time.monotonic()
     with Newsroom() as newsroom, WebhookReceiver(DEMO_SECRET) as receiver:
-        serve(newsroom)
+        serve(newsroom, dated_as_of)
         settings = demo_settings(db_path, newsroom, receiver.url)
         results = runtime.run(ingest_in_order(settings, [[newsroom.url(p) for p in phase]
                                                          for phase in poll_phases()]))
@@ -60,9 +64,9 @@ def run_demo(db_path: str, echo: Callable[[str], None] = print) -> int:
     return 0
 
 
-def serve(newsroom: Newsroom) -> None:
-    """Register every demo feed and page on the loopback newsroom."""
-    for route in routes(newsroom.url("").rstrip("/")):
+def serve(newsroom: Newsroom, dated_as_of: datetime | None = None) -> None:
+    """Register every demo feed and page on the loopback newsroom (dated as run_demo says)."""
+    for route in routes(newsroom.url("").rstrip("/"), now=dated_as_of):
         newsroom.add(route.path, route.body, content_type=route.content_type)
 
 
@@ -98,12 +102,17 @@ def _replaceable(db_path: str) -> bool:
     return all(url.startswith("http://127.0.0.1:") for url in urls)
 
 
+def _counted(n: int, one: str, many: str) -> str:
+    """'1 copy', '9 copies': the summary reads as English."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def report(store: Store, results, alerts, elapsed: float, db_path: str, echo: Callable[[str], None]) -> None:
     summary = store.summary()
     articles = {a["id"]: a for a in store.articles()}
-    echo(f"newswatch demo: {len(results)} feeds polled in {elapsed:.1f} s")
-    echo(f"  articles stored: {summary.articles} ({summary.originals} originals, {summary.copies} copies) "
-         f"in {summary.stories} stories")
+    echo(f"newswatch demo: {_counted(len(results), 'feed', 'feeds')} polled in {elapsed:.1f} s")
+    echo(f"  articles stored: {summary.articles} ({_counted(summary.originals, 'original', 'originals')}, "
+         f"{_counted(summary.copies, 'copy', 'copies')}) in {_counted(summary.stories, 'story', 'stories')}")
     for article in articles.values():
         if article["duplicate_of"]:
             original = articles[article["duplicate_of"]]

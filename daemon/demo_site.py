@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
@@ -29,6 +29,25 @@ class Route:
 def load_newsroom(path: Path = DATA) -> dict:
     with path.open("rb") as handle:
         return tomllib.load(handle)
+
+
+def brought_forward(newsroom: dict, now: datetime) -> dict:
+    """The newsroom with every article moved by the same whole number of days, so the newest is
+    published within the day before `now`: the canned queries that default to today or the last
+    7 days then show the demo's stories, and the gaps between articles (which dedup and stories
+    read) stay as written in the data file."""
+    stamps = [_moment(a["published"]) for a in newsroom["articles"]]
+    shift = timedelta(days=max(0, (now - max(stamps)).days)) if stamps else timedelta(0)
+    articles = [{**a, "published": _stamp(_moment(a["published"]) + shift)} for a in newsroom["articles"]]
+    return {**newsroom, "articles": articles}
+
+
+def _moment(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _paragraphs_of(article: dict, by_slug: dict) -> list[str]:
@@ -81,12 +100,13 @@ def render_page(article: dict, outlet: dict, by_slug: dict, base_url: str) -> st
 
 
 def _rfc822(stamp: str) -> str:
-    return format_datetime(datetime.fromisoformat(stamp.replace("Z", "+00:00")))
+    return format_datetime(_moment(stamp))
 
 
 def render_feed(outlet: dict, articles: list[dict], base_url: str) -> tuple[bytes, str]:
     """The outlet's feed as RSS 2.0 or Atom, whichever the outlet uses."""
     home = f"{base_url}/{outlet['slug']}/"
+    newest = max((a["published"] for a in articles), default="2026-11-22T00:00:00Z", key=_moment)
     items = []
     for a in articles:
         link = "" if a.get("no_link") else f"{home}{a['slug']}?utm_source=rss&utm_medium=feed"
@@ -105,7 +125,7 @@ def render_feed(outlet: dict, articles: list[dict], base_url: str) -> tuple[byte
     if outlet["feed_format"] == "atom":
         xml = (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
                f"<title>{escape(outlet['name'])}</title><id>{home}</id><link href=\"{home}\"/>"
-               f"<updated>2026-11-22T00:00:00Z</updated>{''.join(items)}</feed>")
+               f"<updated>{newest}</updated>{''.join(items)}</feed>")
         return xml.encode(), "application/atom+xml; charset=utf-8"
     xml = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(outlet["name"])}'
            f"</title><link>{home}</link><description>{escape(outlet['name'])}</description>{''.join(items)}"
@@ -113,9 +133,12 @@ def render_feed(outlet: dict, articles: list[dict], base_url: str) -> tuple[byte
     return xml.encode(), "application/rss+xml; charset=utf-8"
 
 
-def routes(base_url: str, newsroom: dict | None = None) -> list[Route]:
-    """Every path the demo newsroom serves: one feed per outlet and one page per linked article."""
+def routes(base_url: str, newsroom: dict | None = None, now: datetime | None = None) -> list[Route]:
+    """Every path the demo newsroom serves: one feed per outlet and one page per linked article.
+    Given `now`, the articles are dated as recent news (brought_forward); otherwise as written."""
     newsroom = newsroom or load_newsroom()
+    if now is not None:
+        newsroom = brought_forward(newsroom, now)
     outlets = {o["slug"]: o for o in newsroom["outlets"]}
     by_slug = {a["slug"]: a for a in newsroom["articles"]}
     result = []

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
-from daemon.cli import datasette_metadata
+from daemon.serve_setup import datasette_metadata
 from daemon.demo import run_demo
 from daemon.paths import shipped_config_path
 

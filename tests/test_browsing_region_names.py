@@ -20,7 +20,7 @@ from datasette.app import Datasette
 from sqlite_utils import Database
 from sqlite_utils.db import ForeignKey
 
-from daemon.cli import datasette_metadata
+from daemon.serve_setup import datasette_metadata
 from daemon.gazetteer import Gazetteer, place_id, slug
 from daemon.paths import shipped_config_path
 from daemon.settings import CustomPlace
