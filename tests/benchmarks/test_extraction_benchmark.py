@@ -22,7 +22,7 @@ pytestmark = pytest.mark.benchmark
 def report() -> ExtractionReport:
     if not (CORPUS / "ground-truth.json").is_file():
         pytest.skip(f"extraction corpus not found at {CORPUS}")
-    result = evaluate_extraction(CORPUS, repeat=2)
+    result = evaluate_extraction(CORPUS, repeat=3)
     print("\n" + format_report(result))
     return result
 
