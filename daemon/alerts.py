@@ -213,9 +213,14 @@ class Deliverer:
             log.debug("alert.given_up", rule=delivery.rule, article=delivery.article_id, target=target)
             return
         self._reported_gone.add((delivery.rule, delivery.target))
+        # A rule still configured lost a target: retry under its own name. A rule gone from the config
+        # was most often renamed: its rows must be moved to the new name.
+        hint = (f"`newswatch alerts retry --rule {delivery.rule}` queues them again to the rule's current targets"
+                if delivery.rule in self.rules else
+                f"if the rule was renamed, `newswatch alerts retry --from-rule {delivery.rule} --rule NEW-NAME` "
+                f"queues them again under its new name")
         log.warning("alert.target_gone", rule=delivery.rule, article=delivery.article_id, target=target,
-                    error=reason, gave_up=True,
-                    hint="`newswatch alerts retry --rule NAME` queues them again to the rule's current targets")
+                    error=reason, gave_up=True, hint=hint)
 
     async def _attempt(self, delivery: Delivery) -> str | None:
         """Send one row whose rule and target are configured (_gone said so): its error, or None

@@ -217,8 +217,13 @@ def failed_alert_lines(groups, shown: int = 10) -> list[str]:
     if len(groups) > shown:
         lines.append(f"  failed:   … and {len(groups) - shown} more rule/target pairs "
                      f"(newswatch alerts list --failed)")
-    if groups:
+    # The delivery pass records a rule gone from the config in these words (daemon/alerts.py): most
+    # often it was renamed, and only --from-rule moves its alerts to the new name.
+    gone = sorted({g.rule for g in groups if "is no longer in the config" in (g.last_error or "")})
+    if any(g.rule not in gone for g in groups):
         lines.append("  (`newswatch alerts retry` queues failed alerts again to their rules' current targets)")
+    lines += [f"  (rule {rule} is no longer in the config: if it was renamed, `newswatch alerts retry "
+              f"--from-rule {rule} --rule NEW-NAME` queues its alerts again under the new name)" for rule in gone]
     return lines
 
 

@@ -34,7 +34,9 @@ class OpmlImport:
 
 
 def feeds_from_opml(data: bytes) -> list[FeedSettings]:
-    """Every outline with an xmlUrl (nested folders included); ValueError for what is not OPML."""
+    """Every outline with an xmlUrl (nested folders included), repeats too (plan_import names each
+    one it skips, so a feed listed in two folders is reported, not dropped unseen); ValueError for
+    what is not OPML."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
@@ -42,12 +44,11 @@ def feeds_from_opml(data: bytes) -> list[FeedSettings]:
         raise ValueError(f"not valid XML: {exc}") from None
     if root.tag.lower() != "opml":
         raise ValueError(f"not OPML (root element <{root.tag}>)")
-    found, seen = [], set()
+    found = []
     for outline in root.iter("outline"):
         url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-        if not url or url in seen:
+        if not url:
             continue
-        seen.add(url)
         found.append(FeedSettings(url=url, name=_outline_name(outline),
                                   regions=_listed_regions(outline.get(_REGIONS)),
                                   interval_s=_interval_s(outline.get(_INTERVAL))))

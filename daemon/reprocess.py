@@ -69,14 +69,19 @@ class ReprocessReport:
     skipped: int = 0            # selected but left alone: revised by the running daemon meanwhile, or gone
 
     def describe(self) -> str:
-        described = (f"reprocessed {self.articles} articles in {self.seconds:.1f} s ({self.from_raw} from raw pages, "
-                     f"{self.from_text} from stored text): {self.revised} texts revised, "
-                     f"{self.learned_lines_removed} learned lines removed, {self.copies} copies, "
-                     f"{self.extraction_problems} raw pages no longer extract")
+        described = (f"reprocessed {_n(self.articles, 'article')} in {self.seconds:.1f} s ({self.from_raw} from raw "
+                     f"pages, {self.from_text} from stored text): {_n(self.revised, 'text')} revised, "
+                     f"{_n(self.learned_lines_removed, 'learned line')} removed, {_n(self.copies, 'copy', 'copies')}, "
+                     f"{_n(self.extraction_problems, 'raw page no longer extracts', 'raw pages no longer extract')}")
         if self.skipped:
             described += (f"; {self.skipped} skipped (revised by the running daemon meanwhile, or no longer "
                           f"stored): run reprocess again to include them")
         return described
+
+
+def _n(count: int, singular: str, plural: str | None = None) -> str:
+    """'1 copy', '2 copies': the summary reads as English."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 class Reprocessor:

@@ -91,6 +91,18 @@ def test_a_row_whose_rule_left_the_config_is_given_up_at_once(store):
     assert row["last_error"] == "target no longer configured: rule 'mali-desk' is no longer in the config"
 
 
+def test_the_warning_for_a_rule_gone_from_the_config_says_how_to_move_its_rows_to_a_renamed_rule(store):
+    queue(store, hook_rule("http://127.0.0.1:9/old"))
+    _, logged = deliver(store, [hook_rule("http://127.0.0.1:9/old", name="sahel-desk")], NOW)
+    assert "alerts retry --from-rule mali-desk --rule NEW-NAME" in logged
+
+
+def test_the_warning_for_a_target_gone_from_a_rule_says_to_retry_under_its_own_name(store):
+    queue(store, hook_rule("http://127.0.0.1:9/old"))
+    _, logged = deliver(store, [hook_rule("http://127.0.0.1:9/new")], NOW)
+    assert "alerts retry --rule mali-desk` queues them again" in logged
+
+
 def test_rows_given_up_for_the_same_stale_target_are_warned_about_once(store):
     rule = hook_rule("http://127.0.0.1:9/old")
     for n in range(3):

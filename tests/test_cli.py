@@ -70,7 +70,8 @@ MESSY_OPML = b"""<?xml version="1.0"?><opml version="2.0"><head><title>subs</tit
 <outline text="Relative" xmlUrl="/feed.xml"/>
 <outline text="Other scheme" xmlUrl="http://a.example/rss"/>
 <outline text="Other case" xmlUrl="https://A.EXAMPLE/rss"/>
-<outline text="New" xmlUrl="https://c.example/feed"/></body></opml>"""
+<outline text="New" xmlUrl="https://c.example/feed"/>
+<outline text="Folder"><outline text="New again" xmlUrl="https://c.example/feed"/></outline></body></opml>"""
 
 
 def test_opml_import_skips_entries_the_config_check_would_refuse_one_line_each(tmp_path):
@@ -81,7 +82,8 @@ def test_opml_import_skips_entries_the_config_check_would_refuse_one_line_each(t
     assert [line for line in result.output.splitlines() if line.startswith("skipped")] == [
         "skipped /feed.xml: not an http(s) URL: '/feed.xml'",
         "skipped http://a.example/rss: already in the config as https://a.example/rss",
-        "skipped https://A.EXAMPLE/rss: already in the config as https://a.example/rss"]
+        "skipped https://A.EXAMPLE/rss: already in the config as https://a.example/rss",
+        "skipped https://c.example/feed: the same feed as https://c.example/feed earlier in the list"]
     assert invoke("-c", str(config), "check-config").exit_code == 0
     listed = invoke("-c", str(config), "export-opml")
     urls = [f.url for f in feeds_from_opml(listed.output.encode())]

@@ -57,3 +57,15 @@ def test_status_text_names_the_replaced_alerts(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].endswith(
         "alerts 0 delivered, 1 pending, 0 failed, 1 replaced (queued again by `alerts retry`)")
+
+
+def test_status_says_how_to_move_the_failed_alerts_of_a_rule_gone_from_the_config(tmp_path):
+    with closing(Store.open(tmp_path / "n.db")) as store:
+        store.sync_regions([Region("ML", "Mali", "country")])
+        queue(store, notify_rule("json://127.0.0.1:9/old", "mali-desk"))
+        for row in store.deliveries():
+            store.mark_given_up(row["id"], "target no longer configured: rule 'mali-desk' is no longer in the config")
+    result = invoke("status", "--db", str(tmp_path / "n.db"))
+    assert result.exit_code == 0, result.output
+    assert "alerts retry --from-rule mali-desk --rule NEW-NAME" in result.output
+    assert "`newswatch alerts retry` queues failed alerts again" not in result.output

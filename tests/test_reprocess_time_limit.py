@@ -180,7 +180,7 @@ def test_the_timeout_is_logged_with_its_reason_and_the_fallback(spun):
 
 def test_the_summary_counts_the_timed_out_page(spun):
     _, report, _, _, _ = spun
-    assert "1 raw pages no longer extract" in report.describe()
+    assert "1 raw page no longer extracts" in report.describe()
 
 
 def test_the_stuck_worker_is_replaced_once_and_no_worker_outlives_the_run(spun):
@@ -235,4 +235,11 @@ def test_the_command_takes_the_limit_from_the_config_and_reports_the_page(tmp_pa
     result = CliRunner().invoke(main, ["--config", str(config), "--log-level", "warning", "reprocess"])
     assert time.monotonic() - started < RUN_BOUND_S
     assert result.exit_code == 0, result.output
-    assert "reprocessed 3 articles" in result.output and "1 raw pages no longer extract" in result.output
+    assert "reprocessed 3 articles" in result.output and "1 raw page no longer extracts" in result.output
+
+
+def test_the_summary_reads_as_english_for_counts_of_one() -> None:
+    report = reprocess_module.ReprocessReport(articles=1, from_raw=1, from_text=0, revised=1, learned_lines_removed=1,
+                                          copies=1, extraction_problems=0, seconds=0.5)
+    assert report.describe() == ("reprocessed 1 article in 0.5 s (1 from raw pages, 0 from stored text): 1 text "
+                                 "revised, 1 learned line removed, 1 copy, 0 raw pages no longer extract")
