@@ -23,6 +23,7 @@ from daemon.errors import ConfigError, store_failure
 from daemon.feed_schedule import FeedSchedule
 from daemon.fetch import Fetcher
 from daemon.gazetteer import Gazetteer
+from daemon.region_aliases import other_names
 from daemon.settings import FeedSettings, Settings
 from storage.records import Feed
 from storage.store import Store
@@ -46,6 +47,7 @@ LISTED_FEEDS = 20
 def match_store_to_config(store: Store, settings: Settings, gazetteer: Gazetteer, now: datetime) -> None:
     """Make the store's regions and feeds match the config: at start, and again at every reload."""
     store.sync_regions(gazetteer.regions())
+    store.sync_region_names(other_names(gazetteer))   # "Tchad", "Côte d'Ivoire" for the region queries
     store.sync_feeds([Feed(url=f.url, name=f.name, region_hints=f.regions, interval_s=f.interval_s)
                       for f in settings.feeds], now)
 

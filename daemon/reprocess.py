@@ -30,6 +30,7 @@ from daemon.clean import clean, hygiene
 from daemon.errors import ExtractionError
 from daemon.extract import Extracted, process_page, rules_for
 from daemon.gazetteer import Gazetteer
+from daemon.region_aliases import other_names
 from daemon.regions import tag
 from daemon.settings import Settings
 from daemon.timed_extraction import ExtractionTimedOut, PageExtraction, TimedExtraction
@@ -188,6 +189,7 @@ def reprocess(store: Store, settings: Settings, gazetteer: Gazetteer, article_id
     raises (Ctrl-C included)."""
     started = time.monotonic()
     store.sync_regions(gazetteer.regions())   # tags may name regions the config added since
+    store.sync_region_names(other_names(gazetteer))
     outcomes: list[Outcome] = []
     # process_page is looked up here, at call time: a test can stand a slow page's extraction in for it
     with TimedExtraction(process_page, settings.extraction_time_limit_s) as extraction:

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from storage.region_aliases import create_other_names
 from storage.region_names import add_missing_parents, declare_parent_key, index_region_names
 from storage.webhook_targets import legacy_webhook_url, redacted_text, webhook_target
 
@@ -264,3 +265,11 @@ def region_parents_and_names(db: Database) -> None:
     add_missing_parents(db)
     declare_parent_key(db)
     index_region_names(db)
+
+
+@migrations(name="0012_region_other_names")
+def region_other_names(db: Database) -> None:
+    """region_other_names and its full-text index, so the region queries find "Côte d'Ivoire" or
+    "Tchad" as well as the one name regions holds (storage/region_aliases.py). New tables only: every
+    row stays; the daemon fills them at its next start, when it syncs the gazetteer's regions."""
+    create_other_names(db)

@@ -28,6 +28,7 @@ from storage.feed_state import FeedStateMixin
 from storage.overview import OverviewMixin
 from storage.records import Article, Region, RegionTag, Skip
 from storage.outbox import OutboxMixin
+from storage.region_aliases import RegionName, replace_other_names
 from storage.region_names import check_parents
 from storage.times import iso, parse_iso
 from storage.schema import known_migration_names, migrations
@@ -139,6 +140,12 @@ class Store(FeedStateMixin, DedupPrintsMixin, OverviewMixin, OutboxMixin, SiteLi
             self.db.execute("PRAGMA defer_foreign_keys = ON")   # COMMIT or ROLLBACK turns it off
             self.db["regions"].upsert_all(rows, pk="id")
         return len(rows)
+
+    def sync_region_names(self, names: Iterable[RegionName]) -> int:
+        """Replace the regions' other names ("Tchad" for TD) with the gazetteer's current list, after
+        sync_regions (every name's region must be stored). Returns how many names the store holds."""
+        with self.transaction():
+            return replace_other_names(self.db, names)
 
     # --- articles --------------------------------------------------------------------------
 

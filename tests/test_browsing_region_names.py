@@ -9,25 +9,22 @@ way the daemon stores them (lazily, with their first article), a place and a cus
 config, all queried through Datasette with the shipped metadata.
 """
 
-import asyncio
 import sqlite3
 from urllib.parse import quote
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from datasette.app import Datasette
 from sqlite_utils import Database
 from sqlite_utils.db import ForeignKey
 
-from daemon.serve_setup import datasette_metadata
 from daemon.gazetteer import Gazetteer, place_id, slug
-from daemon.paths import shipped_config_path
 from daemon.settings import CustomPlace
 from storage.errors import StoreError
 from storage.records import Article, Region, RegionTag
 from storage.schema import migrations
 from storage.store import ArticleExtras, Store
+from tests.browsing_world import datasette_json, table_rows
 
 MIGRATION = "0011_region_parents_and_names"
 SEGOU = "city:2451478"   # GeoNames' Ségou, Mali
@@ -95,14 +92,7 @@ def archive(tmp_path_factory, gazetteer) -> tuple[Path, dict[str, int]]:
 
 def rows(db: Path, path: str) -> list[dict]:
     """The rows of a Datasette page or canned query, asserting it answered 200."""
-    metadata = datasette_metadata(db, shipped_config_path("datasette.json"))
-
-    async def fetch():
-        response = await Datasette([str(db)], metadata=metadata).client.get(path)
-        assert response.status_code == 200, response.text[:500]
-        return response.json()
-
-    return asyncio.run(fetch())
+    return datasette_json(db, path)
 
 
 def latest(db: Path, region: str, focus: str = "") -> list[tuple]:
@@ -232,14 +222,6 @@ def old_store(path: Path, *, orphan_article: bool = False) -> Path:
                                "story_id": 2})
     db.conn.close()
     return path
-
-
-def table_rows(path: Path, table: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
-    finally:
-        conn.close()
 
 
 def test_an_old_store_upgrades_in_place_keeping_every_row(tmp_path):
