@@ -231,8 +231,10 @@ class EntryIngest(WorkerCalls):
     def _store(self, feed: Feed, entry: Entry, url: str, extracted: Extracted, analysis: Analysis, text: str,
                raw: bytes | None, content_type: str | None, source: str, fetched_at: datetime) -> str:
         """From the copy check to the write, with no await: the single writer's critical section."""
-        article, extras, verdict = self._prepared(feed, entry, url, extracted, analysis, text, raw, content_type,
-                                                  source, fetched_at)
+        # Copy, story and store events logged on the way (story.joined, article.tags_dropped) name the article.
+        with structlog.contextvars.bound_contextvars(url=url):
+            article, extras, verdict = self._prepared(feed, entry, url, extracted, analysis, text, raw,
+                                                      content_type, source, fetched_at)
         try:
             article_id = self.store.save_article(article, extras)
         except Exception as exc:  # a unique-URL race is "known"; anything else is a bug worth its traceback
