@@ -135,16 +135,27 @@ def after_error(feed: Feed, now: datetime, settings: SchedulerSettings, reason: 
     at least the server's Retry-After, and disabled with the reason after too many errors."""
     rng = rng or random
     errors = feed.consecutive_errors + 1
-    # Never sooner than the healthy interval: a failing daily feed is not retried every few hours.
-    backoff = max(feed.interval_s, min(feed.interval_s * 2 ** min(errors - 1, 16), settings.max_backoff_s))
+    # Never sooner than the healthy wait: a failing daily feed is not retried every few hours, nor
+    # one whose ttl or quiet streak set two hours retried after the configured fifteen minutes.
+    healthy = max(feed.interval_s, feed.poll_interval_s or 0)
+    backoff = max(healthy, min(feed.interval_s * 2 ** min(errors - 1, 16), settings.max_backoff_s))
     delay = backoff * (1 + rng.uniform(0, settings.jitter))
     if retry_after is not None:
-        delay = max(delay, min(retry_after, max_retry_after))
+        delay = max(delay, retry_wait_s(retry_after, max_retry_after, settings.jitter, rng))
     disabled = feed.disabled_reason
     if errors >= settings.disable_after_errors:
         disabled = f"{errors} consecutive errors, last: {reason}"
     return replace(feed, last_polled_at=now, last_status="error", last_error=reason, consecutive_errors=errors,
                    next_poll_at=now + timedelta(seconds=delay), disabled_reason=disabled)
+
+
+def retry_wait_s(retry_after: float, cap: float, jitter: float, rng: random.Random | None = None) -> float:
+    """The wait a Retry-After asks for (capped), with jitter above it and below the cap: a host that
+    tells all its feeds one moment (an HTTP-date is the same instant for each) gets them back spread
+    out, not in one tick."""
+    rng = rng or random
+    asked = min(max(retry_after, 0.0), cap)
+    return min(asked * (1 + rng.uniform(0, jitter)), max(asked, cap))
 
 
 # --- the publisher's own hints ----------------------------------------------------------------

@@ -173,9 +173,11 @@ def status(ctx: click.Context, as_json: bool) -> None:
     for f in failing:
         click.echo(f"  failing:  {f.url} ({counted(f.consecutive_errors, 'error')} in a row; last: {f.last_error})")
     for f in disabled:
+        # The reason the schedule records already says "N consecutive errors, last: …"; an operator's
+        # own reason ("paywalled") does not, and then the errors are worth adding.
         after = (f"; after {counted(f.consecutive_errors, 'error')}, last: {f.last_error}"
-                 if f.consecutive_errors else "")
-        click.echo(f"  disabled: {f.url} ({f.disabled_reason}{after})")
+                 if f.consecutive_errors and "consecutive errors" not in f.disabled_reason else "")
+        click.echo(f"  disabled: {f.url} ({f.disabled_reason}{after}; `newswatch feeds enable URL` polls it again)")
     for line in failed_alert_lines(failed_alerts):
         click.echo(line)
 

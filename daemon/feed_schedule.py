@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import structlog
 
 from daemon import backoff
 from daemon.feeds import ParsedFeed
 from daemon.settings import Settings
 from storage.records import Feed, FetchLog
 from storage.store import Store
+
+log = structlog.get_logger("newswatch.schedule")
+
+# Answers by which a host asks every client to slow down (429 always, 503 when it names a wait): the
+# host's other feeds are held back too, so each does not ask again only to earn the same answer.
+HOST_SLOW_DOWN = frozenset({429, 503})
 
 
 class FeedSchedule:
@@ -50,7 +59,23 @@ class FeedSchedule:
                                       self.settings.http.max_retry_after)
         self.store.record_poll(updated, FetchLog(feed_id=feed.id, url=feed.url, at=now, status="error",
                                                  http_status=http_status, ms=ms, bytes=size, error=reason))
+        if retry_after is not None and http_status in HOST_SLOW_DOWN and feed.id is not None:
+            self._hold_back_host(feed, now, http_status, retry_after)
         return updated
+
+    def _hold_back_host(self, feed: Feed, now: datetime, http_status: int, retry_after: float) -> None:
+        """The host's other feeds due before its Retry-After is over wait for it too (each with its own
+        jitter above it); no error is counted on them, as none of them was asked."""
+        host = polled_host(feed)
+        cap, jitter = self.settings.http.max_retry_after, self.settings.scheduler.jitter
+        asked = now + timedelta(seconds=min(max(retry_after, 0.0), cap))
+        for sibling in self.store.feeds_due_before(asked, exclude=feed.id):
+            if sibling.id is None or polled_host(sibling) != host:
+                continue
+            until = now + timedelta(seconds=backoff.retry_wait_s(retry_after, cap, jitter))
+            self.store.postpone_poll(sibling.id, until)
+            log.info("feed.poll_postponed", feed=sibling.url, host=host, next_poll_at=until.isoformat(),
+                     reason=f"http {http_status} with Retry-After on {feed.moved_to or feed.url}")
 
     def _evidence(self, feed: Feed, now: datetime, new: int,
                   hints: tuple[backoff.PollHint, ...]) -> backoff.PollEvidence | None:
@@ -59,3 +84,8 @@ class FeedSchedule:
             return None
         history = self.store.poll_history(feed.id, now - backoff.RATE_WINDOW)
         return backoff.evidence_from(history, now, new, hints)
+
+
+def polled_host(feed: Feed) -> str:
+    """The host a feed's polls go to: where it moved for good, else its configured URL's."""
+    return (urlsplit(feed.moved_to or feed.url).hostname or "").lower()

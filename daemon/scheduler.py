@@ -93,6 +93,7 @@ class Service:
         due = [f for f in self.pipeline.store.due_feeds(now) if f.id not in self.in_flight]
         if self._clock_stepped():
             due += self._misscheduled(now, {f.id for f in due})
+            self._replan_polls_from_the_future(now, {f.id for f in due} | set(self.in_flight))
         if due:
             log.debug("scheduler.tick", due=len(due), in_flight=len(self.in_flight))
             asyncio.create_task(self._poll(due))
@@ -122,6 +123,13 @@ class Service:
             log.warning("feed.next_poll_beyond_reach", feed=feed.url, next_poll_at=feed.next_poll_at.isoformat(),
                         reason="set while the clock ran ahead", action="polled now")
         return stray
+
+    def _replan_polls_from_the_future(self, now: datetime, skip: set[int]) -> None:
+        """Feeds last polled while the clock ran ahead by less than the beyond-reach margin (NTP set it
+        back an hour): their planned wait is measured from now, or they would be silent for the step."""
+        for url, was, replanned in self.pipeline.store.replan_polls_from_the_future(now, skip):
+            log.warning("feed.next_poll_replanned", feed=url, next_poll_at_was=was.isoformat(),
+                        next_poll_at=replanned.isoformat(), reason="last poll recorded while the clock ran ahead")
 
     async def deliver(self) -> None:
         if self.stopping.is_set():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlite_utils import Database
@@ -27,6 +27,17 @@ class PollHistory:
     first_polled_at: datetime | None  # the feed's first good poll (its backlog), None before any
 
 
+def _sooner_for_shorter_interval(row: Sequence[Any], interval_s: int) -> datetime | None:
+    """The next poll a shortened interval brings forward (one new interval after the last poll), for
+    a feed row (id, interval_s, url, next_poll_at, last_polled_at, consecutive_errors); None when it
+    stays: the interval did not shrink, the feed was never polled, or it is backing off after errors."""
+    _, old_interval, _, next_poll, last_polled, errors = row
+    if old_interval is None or interval_s >= old_interval or errors or not next_poll or not last_polled:
+        return None
+    sooner = parse_iso(last_polled) + timedelta(seconds=interval_s)
+    return sooner if sooner < parse_iso(next_poll) else None
+
+
 class FeedStateMixin:
     """Store methods for feeds and fetches; mixed into Store, which owns db and transaction()."""
 
@@ -36,15 +47,19 @@ class FeedStateMixin:
         """Make the feeds table match the config: add new feeds (due now), update names, hints
         and intervals, and stop polling feeds no longer in the config (their rows and articles stay).
         A feed whose config URL is replaced by the URL it moved to keeps its row (id, state, history).
-        A changed interval drops the wait in effect worked out from the old one, until the next poll."""
+        A changed interval drops the wait in effect worked out from the old one, until the next poll;
+        a shorter one also brings a healthy feed's next poll forward to one new interval after its
+        last, so the operator's change shows at once rather than after the old wait (a failing feed's
+        backoff and Retry-After stand)."""
         urls = {f.url for f in feeds}
+        columns = "id, interval_s, url, next_poll_at, last_polled_at, consecutive_errors"
         with self.transaction():  # type: ignore[attr-defined]
             for feed in feeds:
-                existing = self.db.execute("SELECT id, interval_s FROM feeds WHERE url = ?", [feed.url]).fetchone()
+                existing = self.db.execute(f"SELECT {columns} FROM feeds WHERE url = ?", [feed.url]).fetchone()
                 values = {"name": feed.name, "region_hints": json.dumps(list(feed.region_hints)),
                           "interval_s": feed.interval_s, "in_config": 1}
                 if existing is None:   # the config now names where a feed moved: the same feed, renamed
-                    moved = self.db.execute("SELECT id, interval_s, url FROM feeds WHERE moved_to = ?",
+                    moved = self.db.execute(f"SELECT {columns} FROM feeds WHERE moved_to = ?",
                                             [feed.url]).fetchone()
                     if moved and moved[2] not in urls:
                         existing = moved
@@ -52,6 +67,9 @@ class FeedStateMixin:
                 if existing:
                     if existing[1] != feed.interval_s:
                         values.update(poll_interval_s=None, poll_reason=None)
+                    sooner = _sooner_for_shorter_interval(existing, feed.interval_s)
+                    if sooner is not None:
+                        values["next_poll_at"] = iso(sooner)
                     self.db["feeds"].update(existing[0], values)
                 else:
                     self.db["feeds"].insert({"url": feed.url, **values, "next_poll_at": iso(now),
@@ -85,6 +103,39 @@ class FeedStateMixin:
         row = self.db.execute("SELECT min(next_poll_at) FROM feeds WHERE in_config = 1 "
                               "AND disabled_reason IS NULL").fetchone()
         return parse_iso(row[0]) if row else None
+
+    def replan_polls_from_the_future(self, now: datetime, skip: set[int]) -> list[tuple[str, datetime, datetime]]:
+        """Configured, enabled feeds whose last poll is stamped after `now`, so it ran while the clock
+        was ahead: each next poll is moved to the same wait measured from now (never sooner than the
+        wait the poll planned). Returns (url, next poll as it was, next poll now) for each moved."""
+        rows = self.db.execute(
+            "SELECT id, url, last_polled_at, next_poll_at FROM feeds WHERE in_config = 1 "
+            "AND disabled_reason IS NULL AND last_polled_at > ? AND next_poll_at > ?",
+            [iso(now), iso(now)]).fetchall()
+        moved = []
+        with self.transaction():  # type: ignore[attr-defined]
+            for feed_id, url, last_polled, next_poll in rows:
+                if feed_id in skip:
+                    continue
+                was = parse_iso(next_poll)
+                replanned = now + max(was - parse_iso(last_polled), timedelta(0))
+                if replanned < was:
+                    self.db.execute("UPDATE feeds SET next_poll_at = ? WHERE id = ?", [iso(replanned), feed_id])
+                    moved.append((url, was, replanned))
+        return moved
+
+    def feeds_due_before(self, until: datetime, exclude: int) -> list[Feed]:
+        """Configured, enabled feeds (but `exclude`) whose next poll comes before `until`."""
+        rows = self.db["feeds"].rows_where(
+            "in_config = 1 AND disabled_reason IS NULL AND id != ? AND (next_poll_at IS NULL OR next_poll_at < ?)",
+            [exclude, iso(until)], order_by="next_poll_at")
+        return [self._feed(row) for row in rows]
+
+    def postpone_poll(self, feed_id: int, until: datetime) -> None:
+        """Move a feed's next poll to `until` if it came sooner; its errors and state are untouched."""
+        with self.transaction():  # type: ignore[attr-defined]
+            self.db.execute("UPDATE feeds SET next_poll_at = ? WHERE id = ? "
+                            "AND (next_poll_at IS NULL OR next_poll_at < ?)", [iso(until), feed_id, iso(until)])
 
     def record_poll(self, feed: Feed, log: FetchLog) -> None:
         """Save a feed's new state and its fetch-history row together. An operator's disable or enable

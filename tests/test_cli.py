@@ -112,8 +112,23 @@ def test_status_shows_a_disabled_feed_on_its_own_line_not_as_failing(tmp_path):
     store.set_feed_enabled("https://a.example/rss", False, "paywalled")
     store.close()
     lines = invoke("--db", str(tmp_path / "n.db"), "status").output.splitlines()
-    assert lines[1:] == ["  disabled: https://a.example/rss (paywalled)"]
+    assert lines[1:] == ["  disabled: https://a.example/rss (paywalled; `newswatch feeds enable URL` polls it again)"]
     assert "(0 failing, 1 disabled)" in lines[0]
+
+
+def test_status_names_a_feed_disabled_after_errors_once_with_the_way_back(tmp_path):
+    from storage.records import Feed
+    from storage.store import Store
+    from datetime import datetime, timezone
+    store = Store.open(tmp_path / "n.db")
+    store.sync_feeds([Feed(url="https://a.example/rss")], datetime.now(timezone.utc))
+    store.set_feed_enabled("https://a.example/rss", False, "20 consecutive errors, last: http 404")
+    store.db.execute("UPDATE feeds SET consecutive_errors = 20, last_error = 'http 404'")
+    store.db.conn.commit()
+    store.close()
+    lines = invoke("--db", str(tmp_path / "n.db"), "status").output.splitlines()
+    assert lines[1:] == ["  disabled: https://a.example/rss (20 consecutive errors, last: http 404; "
+                         "`newswatch feeds enable URL` polls it again)"]
 
 
 def test_feeds_list_marks_feeds_no_longer_configured_and_keeps_columns_aligned(tmp_path):

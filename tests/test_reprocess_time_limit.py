@@ -5,18 +5,14 @@ extracted again as usual, and no worker process outlives the run, even an interr
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import time
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from html import escape
 
 import pytest
-import structlog
 from click.testing import CliRunner
-from structlog.testing import capture_logs
 
 import daemon.reprocess as reprocess_module
 from daemon import dedup
@@ -27,6 +23,7 @@ from daemon.reprocess import reprocess
 from daemon.settings import Settings
 from storage.records import Article
 from storage.store import ArticleExtras, Store
+from tests.log_capture import every_event_captured
 
 T0 = datetime(2026, 10, 5, 7, 30, tzinfo=timezone.utc)
 SPIN_S = 30.0          # how long the slow page holds its extractor: far past every limit set here
@@ -104,18 +101,6 @@ def texts_of(db_path) -> dict[int, str]:
         return {a["id"]: a["text"] for a in store.articles()}
     finally:
         store.close()
-
-
-@contextmanager
-def every_event_captured():
-    """capture_logs, with debug events let through: a CLI test run earlier may have set the level higher."""
-    saved = structlog.get_config()
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
-    try:
-        with capture_logs() as events:
-            yield events
-    finally:
-        structlog.configure(**saved)
 
 
 def run_reprocess(db_path, limit_s: float = LIMIT_S):
