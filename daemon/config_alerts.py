@@ -7,18 +7,16 @@ cannot use would never fire; each is reported with its key and line instead.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from daemon.alert_notify import notify_url_problem, notify_url_warnings
-from daemon.config_checks import feed_identity, http_url_problem, not_blank, program_problem
+from daemon.config_checks import feed_identity, http_url_problem, not_blank, program_problem, toml_type
 from daemon.settings import AlertRule, FeedSettings, WebhookSettings
 from storage.alert_queries import lowercase_operators, query_problem, typographic_quotes
 
 if TYPE_CHECKING:
     from daemon.config_file import _Checker
-    from daemon.config_lines import LineIndex
 
 _CRITERIA = ("regions", "keywords", "query", "feeds")
 _ACTIONS = ("webhook", "command", "notify")
@@ -28,10 +26,11 @@ _NOTIFY_ENTRY_KEYS = frozenset({"url_env"})
 
 
 def alert_rules(items: Any, check: _Checker, known_region: Callable[[str], str | None],
-                feeds: tuple[FeedSettings, ...]) -> tuple[AlertRule, ...]:
-    """The config's alert rules; check collects each problem with its key."""
+                feeds: tuple[FeedSettings, ...], checked: bool = False) -> tuple[AlertRule, ...]:
+    """The config's alert rules; check collects each problem with its key. checked says
+    known_region is the gazetteer's (see _Checker.region_ids)."""
     if not isinstance(items, list):
-        check.problem("alerts", "expected [[alerts]] tables")
+        check.problem("alerts", f"expected [[alerts]] tables (double brackets, one per rule), got {toml_type(items)}")
         return ()
     rules, names = [], set()
     for i, table in enumerate(items):
@@ -46,7 +45,7 @@ def alert_rules(items: Any, check: _Checker, known_region: Callable[[str], str |
         elif name and name in names:
             check.problem(f"{prefix}.name", f"duplicate alert name {name!r}")
         names.add(name)
-        regions = check.region_ids(table, prefix, known_region)
+        regions = check.region_ids(table, prefix, known_region, checked)
         rule_feeds = check.string_list(table, "feeds", prefix)
         for url in rule_feeds:
             if (problem := _rule_feed_problem(url, feeds)):
@@ -121,7 +120,7 @@ def _notify(table: Mapping[str, Any], prefix: str, check: _Checker) -> tuple[str
         check.problem(key, 'the list is empty: name at least one notification URL, e.g. '
                       'notify = ["ntfys://ntfy.sh/topic"], or remove notify')
         return ()
-    lines = _item_lines(check.index, key, len(value))
+    lines = check.index.item_lines(key, len(value))
     urls: dict[str, int] = {}
     for j, entry in enumerate(value):
         report = _EntryReport(check, f"{key}[{j}]", lines[j])
@@ -153,56 +152,6 @@ class _EntryReport:
 
     def warn(self, message: str) -> None:
         self.check.warning(self.key, message)
-
-
-_NOTIFY_KEY_LINE = re.compile(r"""^\s*(?:notify|"notify"|'notify')\s*=\s*""")
-
-
-def _item_lines(index: LineIndex, key: str, count: int) -> list[int]:
-    """The line each of the first count items of the array written at key starts on (0 where it
-    cannot be told: the index then falls back to the key's own line). TOML strings, inline tables,
-    nested arrays and comments are stepped over, so any item, "" or 42 or {…}, is found."""
-    start = index.line_of(key)
-    found: list[int] = []
-    head = _NOTIFY_KEY_LINE.match(index.text_lines[start - 1]) if start else None
-    if head is None or not index.text_lines[start - 1][head.end():].startswith("["):
-        return [0] * count
-    text = "\n".join(index.text_lines[start - 1:])
-    i, depth, line, expecting = head.end() + 1, 1, start, True
-    while i < len(text) and depth and len(found) < count:
-        c = text[i]
-        if c == "\n":
-            line += 1
-        elif c == "#":
-            i = text.find("\n", i) if "\n" in text[i:] else len(text)
-            continue
-        elif not c.isspace():
-            if expecting and depth == 1 and c not in ",]":
-                found.append(line)
-                expecting = False
-            if c in "\"'":
-                end = _string_end(text, i)
-                line += text.count("\n", i, end)
-                i = end
-                continue
-            depth += (c in "[{") - (c in "]}")
-            expecting = expecting or (c == "," and depth == 1)
-        i += 1
-    return found + [0] * (count - len(found))
-
-
-def _string_end(text: str, i: int) -> int:
-    """The index just past the TOML string that starts at text[i] (basic, literal, or multi-line)."""
-    quote = text[i] * 3 if text.startswith(text[i] * 3, i) else text[i]
-    j = i + len(quote)
-    while j < len(text):
-        if text[i] == '"' and text[j] == "\\":
-            j += 2
-            continue
-        if text.startswith(quote, j):
-            return j + len(quote)
-        j += 1
-    return len(text)
 
 
 def _notify_entry(entry: Any, report: _EntryReport, check: _Checker) -> str:
@@ -261,7 +210,7 @@ def _webhook(value: Any, prefix: str, check: _Checker) -> WebhookSettings | None
     if value is None:
         return None
     if not isinstance(value, dict):
-        check.problem(prefix, "expected a table: { url = \"…\", secret_env = \"…\" }")
+        check.problem(prefix, f"expected a table: {{ url = \"…\", secret_env = \"…\" }}, got {toml_type(value)}")
         return None
     check.unknown_keys(value, "alerts.webhook", prefix)
     url = check.typed(value, "url", prefix, str, "")

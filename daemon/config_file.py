@@ -10,17 +10,18 @@ from __future__ import annotations
 import math
 import os
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from daemon import residue
 from daemon.config_alerts import ALERT_KEYS, alert_rules
-from daemon.config_checks import (MAX_DURATION_S, close_matches, feed_identity, http_url_problem,
+from daemon.config_checks import (MAX_DURATION_S, city_named, close_matches, feed_identity, http_url_problem,
                                   not_blank, parse_duration, placeholder_contact, positive,
-                                  private_host_problem, store_folder_problem)
-from daemon.config_lines import LineIndex, line_in_message
-from daemon.config_places import custom_places
+                                  private_host_problem, store_folder_problem, toml_type,
+                                  unknown_top_level, wrong_type)
+from daemon.config_lines import LineIndex, syntax_problem, undecodable_problem, unreadable_problem
+from daemon.config_places import custom_places, custom_regions
 from daemon.errors import ConfigError, ConfigProblem
 from daemon.settings import EXTRACTION_TIME_LIMIT_S, FeedSettings, HttpSettings, SchedulerSettings, Settings
 
@@ -56,16 +57,17 @@ class _Checker:
         self._warnings: list[tuple[float, ConfigProblem]] = []
         self.feed_urls: dict[str, str] = {}   # canonical feed URL -> the key that first named it
 
-    def _placed(self, key: str) -> tuple[float, int]:
-        line = self.index.line_of(key)
+    def _placed(self, key: str, line: int | None = None) -> tuple[float, int]:
+        line = line or self.index.line_of(key)
         return (line or math.inf), line
 
-    def problem(self, key: str, message: str) -> None:
-        order, line = self._placed(key)
+    def problem(self, key: str, message: str, line: int | None = None) -> None:
+        """A problem with key; line, when given, is where the offending item of key's list is written."""
+        order, line = self._placed(key, line)
         self._problems.append((order, ConfigProblem(key, line, message)))
 
-    def warning(self, key: str, message: str) -> None:
-        order, line = self._placed(key)
+    def warning(self, key: str, message: str, line: int | None = None) -> None:
+        order, line = self._placed(key, line)
         self._warnings.append((order, ConfigProblem(key, line, message)))
 
     def elsewhere(self, key: str, problems: Iterable[ConfigProblem]) -> None:
@@ -83,10 +85,18 @@ class _Checker:
         return tuple(problem for _, problem in sorted(self._warnings, key=lambda item: item[0]))
 
     def unknown_keys(self, table: Mapping[str, Any], known_as: str, prefix: str) -> None:
+        """Each key outside the table's known ones, with the known keys it most looks like."""
+        known = _KNOWN[known_as]
         for name in table:
-            if name not in _KNOWN[known_as]:
-                where = f"{prefix}.{name}" if prefix else name
-                self.problem(where, f"unknown key (known: {', '.join(sorted(_KNOWN[known_as]))})")
+            if name in known:
+                continue
+            where = f"{prefix}.{name}" if prefix else name
+            guesses = close_matches(name, known)
+            if not prefix:
+                self.problem(where, unknown_top_level(name, table[name], guesses, _KNOWN))
+                continue
+            hint = f"did you mean {' or '.join(repr(g) for g in guesses)}? " if guesses else ""
+            self.problem(where, f"unknown key {name!r} ({hint}known: {', '.join(sorted(known))})")
 
     def typed(self, table: Mapping[str, Any], name: str, prefix: str, kind: type | tuple,
               default: Any, check: Callable[[Any], str | None] | None = None) -> Any:
@@ -95,8 +105,7 @@ class _Checker:
         value, key = table[name], f"{prefix}.{name}" if prefix else name
         kinds = kind if isinstance(kind, tuple) else (kind,)
         if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            wanted = " or ".join(k.__name__ for k in kinds)
-            self.problem(key, f"expected {wanted}, got {type(value).__name__} {value!r}")
+            self.problem(key, wrong_type(kinds, value))
             return default
         error = check(value) if check else None
         if error:
@@ -114,25 +123,48 @@ class _Checker:
             return default
 
     def region_ids(self, table: Mapping[str, Any], prefix: str,
-                   known_region: Callable[[str], str | None]) -> list[str]:
-        """The table's "regions" list resolved to region ids; each unknown name is a problem."""
-        ids = []
-        for name in self.string_list(table, "regions", prefix):
+                   known_region: Callable[[str], str | None], checked: bool) -> list[str]:
+        """The table's "regions" list resolved to region ids; each unknown name is a problem of its own.
+
+        checked says known_region is the gazetteer's: a name it reads as a GeoNames city is then a
+        warning, since "Springfield" or "Atlantis" in a region list is most often a mistyped region
+        that happens to be some town; writing the city's id ("city:4409896") says it is meant.
+        """
+        ids, key = [], f"{prefix}.regions"
+        for name, line in self.string_items(table, "regions", prefix):
             region_id = known_region(name)
+            guesses = close_matches(name, self.region_names)
             if region_id is None:
-                guesses = close_matches(name, self.region_names)
                 hint = f" (did you mean {', '.join(repr(g) for g in guesses)}?)" if guesses else ""
-                self.problem(f"{prefix}.regions", f"unknown region {name!r}{hint}")
-            else:
-                ids.append(region_id)
+                self.problem(key, f"unknown region {name!r}{hint}", line)
+                continue
+            city = city_named(region_id) if checked and not name.startswith("city:") else None
+            if city:
+                hint = f"; did you mean {', '.join(repr(g) for g in guesses)}?" if guesses else ""
+                self.warning(key, f"{name!r} is not a country or region name: it is read as {city}{hint} "
+                                  f"(to mean that city, write {region_id!r})", line)
+            ids.append(region_id)
         return ids
 
     def string_list(self, table: Mapping[str, Any], name: str, prefix: str) -> tuple[str, ...]:
-        value = table.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.problem(f"{prefix}.{name}", "expected a list of non-empty strings")
-            return ()
-        return tuple(v.strip() for v in value)
+        return tuple(value for value, _ in self.string_items(table, name, prefix))
+
+    def string_items(self, table: Mapping[str, Any], name: str, prefix: str) -> Iterator[tuple[str, int]]:
+        """The list's non-blank strings with the line each is written on; every other item is a
+        problem of its own, on its line, and the good items go on to be checked too, in order."""
+        key, value = f"{prefix}.{name}", table.get(name, [])
+        if not isinstance(value, list):
+            self.problem(key, f'expected an array of strings such as ["first", "second"], got {toml_type(value)} '
+                              f"{value!r}")
+            return
+        lines = self.index.item_lines(key, len(value))
+        for position, (item, line) in enumerate(zip(value, lines), start=1):
+            if not isinstance(item, str):
+                self.problem(key, f"item {position} is {toml_type(item)} {item!r}, expected a string", line)
+            elif not item.strip():
+                self.problem(key, f"item {position} is an empty string: remove it or write a name", line)
+            else:
+                yield item.strip(), line
 
 
 def load_settings(path: str | os.PathLike, *, resolve_region: Callable[[str], str | None] | None = None,
@@ -150,15 +182,17 @@ def load_settings(path: str | os.PathLike, *, resolve_region: Callable[[str], st
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError([ConfigProblem("(file)", 0, f"cannot read config: {exc.strerror}")], str(path))
-    except UnicodeDecodeError:
-        raise ConfigError([ConfigProblem("(file)", 0, "config is not UTF-8 text")], str(path))
+        raise ConfigError([unreadable_problem(exc)], str(path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([undecodable_problem(data, exc)], str(path))
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([ConfigProblem("(syntax)", line_in_message(str(exc)), str(exc))], str(path))
+        raise ConfigError([syntax_problem(exc, text)], str(path))
     return settings_from_mapping(raw, LineIndex(text), str(path), resolve_region=resolve_region,
                                  environ=os.environ if environ is None else environ, secrets=secrets,
                                  region_names=region_names, store_path=store_path)
@@ -200,13 +234,14 @@ def settings_from_mapping(raw: Mapping[str, Any], index: LineIndex, source: str,
         entry_max_wait_s=int(check.duration(sched_t, "entry_max_wait", "scheduler", sdef.entry_max_wait_s)),
     )
 
-    custom = _custom_regions(tables["regions"], check, resolve_region)
+    custom = custom_regions(tables["regions"], check, resolve_region)
     places = custom_places(raw.get("places", {}), check, custom_table if isinstance(custom_table, dict) else ())
     feeds = _feeds(raw.get("feeds", []), check)
     known_region = _region_resolver(custom, resolve_region)
-    feeds = tuple(_resolved_feed(i, f, known_region, check, http.allow_private_networks)
+    checked = resolve_region is not None
+    feeds = tuple(_resolved_feed(i, f, known_region, check, http.allow_private_networks, checked)
                   for i, f in enumerate(feeds))
-    alerts = alert_rules(raw.get("alerts", []), check, known_region, feeds)
+    alerts = alert_rules(raw.get("alerts", []), check, known_region, feeds, checked)
     _timing_warnings(http, scheduler, feeds, check)
     # checked even when store_path (--db) replaces it, but then its folder need not exist here
     written_store = check.typed(storage, "path", "storage", str, "newswatch.db",
@@ -308,29 +343,6 @@ def _residue_rules(table: Mapping[str, Any], source: str, check: _Checker) -> st
     return str(candidate)
 
 
-def _custom_regions(table: Mapping[str, Any], check: _Checker,
-                    resolve_region: Callable[[str], str | None] | None) -> dict[str, tuple[str, ...]]:
-    for name in table:
-        if name != "custom":
-            check.problem(f"regions.{name}", "unknown key (known: custom)")
-    custom = table.get("custom", {})
-    if not isinstance(custom, dict):
-        check.problem("regions.custom", "expected a table of name = [country codes]")
-        return {}
-    result = {}
-    for name, members in custom.items():
-        if not isinstance(members, list) or not members or not all(isinstance(m, str) for m in members):
-            check.problem(f"regions.custom.{name}", "expected a non-empty list of ISO country codes")
-            continue
-        codes = tuple(m.strip().upper() for m in members)
-        unknown = [c for c in codes if resolve_region is not None and resolve_region(c) != c]
-        if unknown:
-            check.problem(f"regions.custom.{name}", f"not ISO 3166-1 alpha-2 country codes: {', '.join(unknown)}")
-            continue
-        result[name] = codes
-    return result
-
-
 def _region_resolver(custom: Mapping[str, tuple[str, ...]],
                      resolve: Callable[[str], str | None] | None) -> Callable[[str], str | None]:
     custom_ids = {name.lower(): name for name in custom}
@@ -344,7 +356,7 @@ def _region_resolver(custom: Mapping[str, tuple[str, ...]],
 
 def _feeds(items: Any, check: _Checker) -> list[tuple[str, dict]]:
     if not isinstance(items, list):
-        check.problem("feeds", "expected [[feeds]] tables")
+        check.problem("feeds", f"expected [[feeds]] tables (double brackets, one per feed), got {toml_type(items)}")
         return []
     tables = []
     for i, item in enumerate(items):
@@ -356,7 +368,7 @@ def _feeds(items: Any, check: _Checker) -> list[tuple[str, dict]]:
 
 
 def _resolved_feed(i: int, entry: tuple[str, dict], known_region: Callable[[str], str | None],
-                   check: _Checker, allow_private: bool) -> FeedSettings:
+                   check: _Checker, allow_private: bool, checked: bool) -> FeedSettings:
     prefix, table = entry
     check.unknown_keys(table, "feeds", prefix)
     url = check.typed(table, "url", prefix, str, "")
@@ -372,9 +384,11 @@ def _resolved_feed(i: int, entry: tuple[str, dict], known_region: Callable[[str]
             check.problem(f"{prefix}.url", f"duplicate feed URL (same as {seen[key]}.url)")
         else:
             seen[key] = prefix
-    regions = check.region_ids(table, prefix, known_region)
+    regions = check.region_ids(table, prefix, known_region, checked)
     interval = check.duration(table, "interval", prefix, 900.0)
     if interval < 60:
-        check.problem(f"{prefix}.interval", "must be at least 1m (be polite to publishers)")
+        written = table.get("interval")
+        bare = "" if isinstance(written, str) else " (a bare number is seconds: write '15m' for minutes)"
+        check.problem(f"{prefix}.interval", f"must be at least 1m (be polite to publishers){bare}")
     return FeedSettings(url=url.strip(), name=check.typed(table, "name", prefix, str, ""),
                         regions=tuple(regions), interval_s=int(interval))

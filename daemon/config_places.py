@@ -1,6 +1,8 @@
-"""[places]: the operator's own place names, each mapped to its country (or the few of a border area).
+"""[regions.custom] and [places]: the operator's own regions and place names, each mapped to countries.
 
-Kept apart from config_file so the checks of one place read together. A place is written as
+Kept apart from config_file so the checks of one region or place read together. A custom region is
+    Sahel = ["ML", "NE", "BF", "TD", "MR"]
+and a place is written as
     Seytenga = "BF"
     "Liptako-Gourma" = ["ML", "NE", "BF"]
     Boulkessi = { country = "ML", lat = 14.62, lon = -1.36 }
@@ -9,14 +11,15 @@ Kept apart from config_file so the checks of one place read together. A place is
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 import pycountry
 
+from daemon.config_checks import close_matches, country_named, toml_type
 from daemon.settings import CustomPlace
 
-__all__ = ["custom_places", "place_slug"]
+__all__ = ["custom_places", "custom_regions", "place_slug"]
 
 _FORM = 'expected a country code, a list of codes, or { country = "ML", lat = 14.6, lon = -1.4 }'
 _TABLE_KEYS = ("country", "lat", "lon")
@@ -24,6 +27,50 @@ _TABLE_KEYS = ("country", "lat", "lon")
 
 class _Problems(Protocol):
     def problem(self, key: str, message: str) -> None: ...
+
+
+def custom_regions(table: Mapping[str, Any], check: _Problems,
+                   resolve_region: Callable[[str], str | None] | None) -> dict[str, tuple[str, ...]]:
+    """[regions.custom] as name -> country codes; every bad region and every bad code is a problem.
+
+    A custom region named like a country ("Mali", "Ivory Coast", "ML") is refused, not warned
+    about: the name would then mean two regions. Feed hints and alert rules that say "Mali" would
+    quietly get the custom region instead of the country, and tagging and browsing would file the
+    country's articles under both; whatever the operator meant, the result differs from what is
+    written. A distinct name ("Mali and neighbours") says it.
+    """
+    for name in table:
+        if name != "custom":
+            hint = " (did you mean 'custom'?)" if close_matches(name, ["custom"]) else ""
+            check.problem(f"regions.{name}", f"unknown key {name!r}{hint}: [regions] holds only "
+                                             "[regions.custom], e.g. Sahel = [\"ML\", \"NE\"]")
+    custom = table.get("custom", {})
+    if not isinstance(custom, dict):
+        check.problem("regions.custom", f'expected a table of name = ["country codes"], got {toml_type(custom)}')
+        return {}
+    result = {}
+    for name, members in custom.items():
+        key = f"regions.custom.{name}"
+        if not isinstance(members, list) or not members:
+            check.problem(key, f'expected a non-empty array of ISO country codes such as ["ML", "NE"], got '
+                               f"{toml_type(members)} {members!r}")
+            continue
+        strange = [m for m in members if not isinstance(m, str) or not m.strip()]
+        if strange:
+            check.problem(key, f"expected ISO country codes as strings, got {', '.join(repr(m) for m in strange)}")
+            continue
+        codes = tuple(m.strip().upper() for m in members)
+        unknown = [c for c in codes if resolve_region is not None and resolve_region(c) != c]
+        if unknown:
+            check.problem(key, f"not ISO 3166-1 alpha-2 country codes: {', '.join(repr(c) for c in unknown)}")
+            continue
+        if resolve_region is not None and (country := country_named(name)):
+            check.problem(key, f"{name!r} already names {country}: a custom region of that name would "
+                               "take its place in feed hints, alert rules, tagging and browsing; give the custom "
+                               f"region a name of its own (e.g. '{name} and neighbours')")
+            continue
+        result[name] = codes
+    return result
 
 
 def place_slug(name: str) -> str:
