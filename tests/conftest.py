@@ -6,11 +6,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 
 from daemon.gazetteer import Gazetteer
 from daemon.newsroom import Newsroom
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def structlog_as_found() -> Iterator[None]:
+    """A CLI test run in-process configures logging at the level it was given, and structlog keeps
+    it: events a later test captures would vanish below that level. Each test leaves it as found."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
 
 
 @pytest.fixture

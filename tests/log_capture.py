@@ -6,7 +6,7 @@ structlog keeps that configuration, and info or debug events would then never re
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import structlog
@@ -14,12 +14,13 @@ from structlog.testing import capture_logs
 
 
 @contextmanager
-def every_event_captured() -> Iterator[list[dict]]:
-    """capture_logs with every level let through, the configuration restored afterwards."""
+def every_event_captured(processors: Iterable = ()) -> Iterator[list[dict]]:
+    """capture_logs with every level let through (processors run first, as capture_logs' own), the
+    configuration restored afterwards."""
     saved = structlog.get_config()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
     try:
-        with capture_logs() as events:
+        with capture_logs(processors=tuple(processors)) as events:
             yield events
     finally:
         structlog.configure(**saved)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 
 import structlog
-from structlog.testing import capture_logs
 
 from daemon import runtime
 from daemon.config_file import load_settings
 from tests.daemon_world import page, rss, write_config
+from tests.log_capture import every_event_captured
 
 FIRST = [
     "Floodwater broke through the Sélingué dam spillway on Monday, forcing the evacuation of villages "
@@ -36,7 +36,7 @@ def test_a_report_joining_another_outlets_story_is_logged_with_its_url(newsroom,
              newsroom.add("/b/feed.xml", rss("B", [{"title": "Dam", "link": second, "guid": "b1"}]),
                           content_type="application/rss+xml")]
     settings = load_settings(str(write_config(tmp_path / "n.toml", tmp_path / "n.db", feeds)))
-    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as events:
+    with every_event_captured(processors=[structlog.contextvars.merge_contextvars]) as events:
         asyncio.run(runtime.run_once(settings, use_processes=False))
     joined = [e for e in events if e["event"] == "story.joined"]
     assert len(joined) == 1 and joined[0]["url"] in (first, second)
