@@ -166,10 +166,9 @@ class Fetcher:
         "304 to an unconditional request".
 
         With host_throttle (article pages, which a poll fetches in bursts from one host), a host that
-        answered 429 (or 503 with Retry-After) to one of its pages or to one of its feeds is not
-        asked for another page until its wait is over: they fail at once with "host throttled" and
-        the time left. Feeds do not check it: a feed's schedule honours its own Retry-After, and
-        holds back the host's other feeds (daemon/feed_schedule.py).
+        answered one of them 429 (or 503 with Retry-After) is not asked for another until its wait is
+        over: they fail at once with "host throttled" and the time left. A feed's own 429 is that
+        feed's backoff only (its schedule honours Retry-After).
         """
         _validated(url, url)
         headers = {"accept": accept}
@@ -188,9 +187,8 @@ class Fetcher:
             except TimeoutError:
                 raise FetchError(url, "total timeout") from None
             except FetchError as exc:
-                # Every "slow down" is the host's, a feed's too: its article pages then wait as well.
-                # Only pages check it (host_throttle); a feed's schedule honours its own Retry-After.
-                self._hosts.note_throttle(host, exc)
+                if host_throttle:
+                    self._hosts.note_throttle(host, exc)
                 raise
         lowered = MappingProxyType({k.lower(): v for k, v in response.headers.items()})
         return Response(url=final_url, status=response.status_code, headers=lowered, body=body,

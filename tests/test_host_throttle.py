@@ -1,5 +1,5 @@
-"""A host that says "slow down" (429, or 503 with Retry-After) to an article page or to a feed is asked
-for no other page until its wait is over; feeds do not check it (their schedule honours Retry-After)."""
+"""A host that says "slow down" to an article page (429, or 503 with Retry-After) is asked for no other
+page until its wait is over; a feed's own 429 stays that feed's."""
 
 from __future__ import annotations
 
@@ -98,19 +98,3 @@ def test_a_poll_asks_no_more_pages_of_a_host_that_throttled_one(newsroom: Newsro
     asyncio.run(runtime.run_once(load_settings(config), use_processes=False))
     assert newsroom.count("/p/first") == 1
     assert newsroom.count("/p/second") + newsroom.count("/p/third") == 0
-
-
-def test_a_feeds_429_makes_its_hosts_article_pages_wait(newsroom: Newsroom) -> None:
-    async def go() -> str:
-        async with Fetcher(FAST) as fetcher:
-            try:
-                await fetcher.get(newsroom.add_fault("/c/feed.xml", "status", status=429, retry_after=600))
-            except FetchError:
-                pass
-            story = newsroom.add("/c/story", b"<p>text</p>", content_type="text/html")
-            try:
-                return str((await fetcher.get(story, host_throttle=True)).status)
-            except FetchError as exc:
-                return exc.reason
-    assert asyncio.run(go()) == "host throttled"
-    assert newsroom.count("/c/story") == 0
