@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+from multiprocessing import forkserver
 import os
 import signal
 import time
@@ -22,6 +23,7 @@ from daemon.alerts import Deliverer, DeliveryPass
 from daemon.fetch import Fetcher
 from daemon.gazetteer import Gazetteer
 from daemon.pipeline import Pipeline, PollResult
+from daemon.process_life import die_with_parent
 from daemon.reload import ConfigReloader, match_store_to_config
 from daemon.scheduler import Service, poll_round
 from daemon.settings import Settings
@@ -51,10 +53,12 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 def worker_ignores_stop_signals() -> None:
     """The parent decides when to stop or reload; a SIGTERM/SIGINT/SIGHUP sent to the whole process
-    group (systemd, Ctrl-C, a closed terminal) must not kill the workers under in-flight articles."""
+    group (systemd, Ctrl-C, a closed terminal) must not kill the workers under in-flight articles.
+    But a worker must not outlive the daemon either (daemon/process_life.py)."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    die_with_parent()
 
 
 def worker_pool(settings: Settings) -> ProcessPoolExecutor:
@@ -70,6 +74,9 @@ async def pipeline_for(settings: Settings, *, use_processes: bool = True) -> Asy
     store = open_store(settings, gazetteer)
     executor = worker_pool(settings) if use_processes else None
     if executor is not None:
+        # The forkserver starts from this thread, which lives as long as the daemon: it asks the
+        # kernel to be killed when the thread that started it ends (daemon/process_life.py).
+        forkserver.ensure_running()
         await asyncio.to_thread(start_workers, executor, settings.workers or os.cpu_count() or 1)
     fetcher = Fetcher(settings.http)
     pipeline = Pipeline(settings, store, fetcher, gazetteer, executor,
