@@ -44,20 +44,17 @@ def line_of(path: Path, written: str) -> int:
 
 # 1. unknown top-level tables
 
-def test_an_unknown_array_of_tables_is_named_with_its_line_and_the_table_meant(tmp_path):
-    path = config_file(tmp_path, FEED + '\n[[feed]]\nurl = "https://other.newsroom.net/rss.xml"\n')
+@pytest.mark.parametrize("written, rest, meant", [
+    ("[[feed]]", 'url = "https://other.newsroom.net/rss.xml"', "[[feeds]]"),
+    ("[sheduler]", 'tick = "1m"', "[scheduler]"),
+])
+def test_an_unknown_table_is_named_with_its_line_and_the_table_meant(tmp_path, written, rest, meant):
+    path = config_file(tmp_path, f"{FEED}\n{written}\n{rest}\n")
     code, lines = check(path)
     assert code == 2
-    assert lines[0].startswith(f"error: {path}:{line_of(path, '[[feed]]')}: feed: unknown table [[feed]] "
-                               f"(did you mean [[feeds]]?"), lines
-
-
-def test_a_misspelt_table_is_named_with_its_line_and_the_table_meant(tmp_path):
-    path = config_file(tmp_path, FEED + '\n[sheduler]\ntick = "1m"\n')
-    code, lines = check(path)
-    assert code == 2
-    assert lines[0].startswith(f"error: {path}:{line_of(path, '[sheduler]')}: sheduler: unknown table [sheduler] "
-                               f"(did you mean [scheduler]?"), lines
+    name = written.strip("[]")
+    assert lines[0].startswith(f"error: {path}:{line_of(path, written)}: {name}: unknown table {written} "
+                               f"(did you mean {meant}?"), lines
 
 
 def test_a_misspelt_key_inside_a_table_gets_the_key_meant_too(tmp_path):
